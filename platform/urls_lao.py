@@ -1,0 +1,7 @@
+"""URLs every LAO site has, whatever its type."""
+from django.urls import include, path
+
+common_urlpatterns = [
+    path("", include("tenant_apps.lao_profile.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,15 @@
+import datetime
+
+from .models import OrdinanceRate
+
+
+def rate_in_force(*, product: str, on: datetime.date) -> OrdinanceRate | None:
+    """The rate that applies on a day: the latest one in force from that day or before."""
+    return (OrdinanceRate.objects.filter(product=product, effective_from__lte=on)
+            .order_by("-effective_from").first())
+
+
+def rates_in_force(*, on: datetime.date) -> list[OrdinanceRate]:
+    """One rate per product, as in force on a day."""
+    rates = OrdinanceRate.objects.filter(effective_from__lte=on).order_by("product", "-effective_from")
+    return list(rates.distinct("product"))

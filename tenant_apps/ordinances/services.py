@@ -1,0 +1,37 @@
+"""Recording a PAO's ordinance rates; the legal caps are enforced here, once."""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import PRODUCT_RULES, OrdinanceRate, Product
+
+
+@transaction.atomic
+def ordinance_rate_record(*, product: str, rate, effective_from: datetime.date, ordinance: str,
+                          actor) -> OrdinanceRate:
+    """Add a rate in force from a date. Rates above the statute's caps (3 %; 10 satang) are refused."""
+    if product not in PRODUCT_RULES:
+        raise ValidationError(_("Unknown product “%(product)s”.") % {"product": product})
+    revenue, basis, cap = PRODUCT_RULES[Product(product)]
+    try:
+        rate = Decimal(str(rate))
+    except InvalidOperation:
+        raise ValidationError(_("The rate must be a number.")) from None
+    if rate < 0 or rate.as_tuple().exponent < -4:
+        raise ValidationError(_("The rate must be zero or more, with at most 4 decimals."))
+    if rate > cap:
+        raise ValidationError(
+            _("%(rate)s %(basis)s is above the legal cap of %(cap)s.")
+            % {"rate": rate, "basis": basis.label, "cap": cap}
+        )
+    if not ordinance.strip():
+        raise ValidationError(_("Name the ordinance that sets this rate."))
+    if OrdinanceRate.objects.filter(product=product, effective_from=effective_from).exists():
+        raise ValidationError(_("A rate for this product already starts on that date."))
+    return OrdinanceRate.objects.create(
+        revenue=revenue, product=product, basis=basis, rate=rate, effective_from=effective_from,
+        ordinance=ordinance.strip(), recorded_by=actor,
+    )

@@ -1,0 +1,86 @@
+"""Reads of the LAO registry: search for the landing page and the API, and host look-ups."""
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from .models import LAO, Domain, LAOStatus
+from .registry import parse_lao_type
+
+_NOT_FOUND = "∅"  # cached marker for "no LAO at this host"
+
+# Words people type before a name ("อบต.กาญจนา", "เทศบาลเมืองแพร่") that mean a type filter.
+_TYPE_PREFIX_RE = re.compile(
+    r"^(องค์การบริหารส่วนจังหวัด|องค์การบริหารส่วนตำบล|เทศบาลนคร|เทศบาลเมือง|เทศบาลตำบล|อบจ\.?|อบต\.?|ทน\.|ทม\.|ทต\.)\s*"
+)
+
+
+def lao_search(*, q: str = "", province: str = "", district: str = "", lao_type: str = "",
+               status: str = "") -> QuerySet[LAO]:
+    """LAOs matching a free-text query and filters, best matches first.
+
+    `q` matches the Thai or English name, the subdomain or the 7-digit DLA code;
+    a leading type word (อบต., เทศบาลเมือง …) narrows the type instead.
+    """
+    laos = LAO.objects.select_related("province", "district")
+    q = " ".join((q or "").split())
+    match = _TYPE_PREFIX_RE.match(q)
+    if match:
+        lao_type = lao_type or (parse_lao_type(match.group(1)) or "")
+        q = q[match.end():].strip()
+    if province:
+        laos = laos.filter(province_id=province)
+    if district:
+        laos = laos.filter(district_id=district)
+    if lao_type:
+        laos = laos.filter(lao_type=lao_type)
+    if status:
+        laos = laos.filter(status=status)
+    if not q:
+        return laos.order_by("province__name_th", "name_th", "dla_code")
+    if re.fullmatch(r"\d{7}", q):
+        return laos.filter(dla_code=q)
+    laos = laos.filter(Q(name_th__icontains=q) | Q(name_en__icontains=q) | Q(hostname__icontains=q.lower()))
+    rank = Case(
+        When(name_th=q, then=Value(0)),
+        When(name_th__startswith=q, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return laos.annotate(rank=rank).order_by("rank", "name_th", "dla_code")
+
+
+def _cache_key(host: str) -> str:
+    return f"lao-host:{host}"
+
+
+def lao_for_host(host: str) -> LAO | None:
+    """The onboarded LAO (active or suspended) whose domain this is, cached per host.
+
+    django-tenants looks the domain up on every request; with 7,849 LAOs the
+    answer barely changes, so it is cached (TENANT_CACHE_SECONDS) and dropped
+    whenever a LAO or a domain changes (tenants.signals).
+    """
+    key = _cache_key(host)
+    cached = cache.get(key)
+    if cached is None:
+        domain = Domain.objects.select_related("tenant__province", "tenant__district").filter(domain=host).first()
+        cached = domain.tenant if domain else _NOT_FOUND
+        cache.set(key, cached, settings.TENANT_CACHE_SECONDS)
+    return None if cached == _NOT_FOUND else cached
+
+
+def forget_hosts(hosts) -> None:
+    cache.delete_many([_cache_key(host) for host in hosts if host])
+
+
+def registered_lao_for_host(host: str) -> LAO | None:
+    """A LAO that has this subdomain but is not onboarded yet (so it has no domain row)."""
+    suffix = f".{settings.BASE_DOMAIN}"
+    if not host.endswith(suffix):
+        return None
+    label = host[: -len(suffix)]
+    return LAO.objects.filter(hostname=label, status=LAOStatus.REGISTERED).select_related("province").first()
