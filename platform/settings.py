@@ -76,7 +76,9 @@ HAS_MULTI_TYPE_TENANTS = True
 MULTI_TYPE_DATABASE_FIELD = "lao_type"
 TENANT_MODEL = "tenants.LAO"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
-INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + LAO_COMMON_APPS + PAO_APPS + MUNICIPAL_APPS))
+# `tenants` comes before django_tenants so its migrate/migrate_schemas commands win
+# (they migrate onboarded LAOs only; registered ones have no schema yet).
+INSTALLED_APPS = list(dict.fromkeys(["tenants"] + SHARED_APPS + LAO_COMMON_APPS + PAO_APPS + MUNICIPAL_APPS))
 
 # The landing host is recognised without a query; LAO hosts are cached this long.
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)

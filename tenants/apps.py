@@ -13,6 +13,13 @@ def ensure_dla_group(sender, **kwargs):
 
     if connection.schema_name != get_public_schema_name():
         return
+    # `tenants` is installed first, so auth has not made its permissions yet: make them now.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    create_contenttypes(apps.get_app_config("tenants"), verbosity=0)
+    create_permissions(apps.get_app_config("tenants"), verbosity=0)
     group, _created = Group.objects.get_or_create(name=DLA_ADMINISTRATORS)
     group.permissions.add(*Permission.objects.filter(
         content_type__app_label="tenants",

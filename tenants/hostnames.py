@@ -121,6 +121,7 @@ RTGS_WORDS: dict[str, str] = {
     "เสม็ด": "samet", "มาบ": "map", "ข้าว": "khao", "เคียน": "khian", "เขวา": "khwao",
     "สาหร่าย": "sarai", "มะเขือ": "makhuea", "มะกอก": "makok", "หงษ์": "hong",
     "เปลือย": "plueai", "เกวียน": "kwian", "จรเข้": "chorakhe", "ตะเภา": "taphao",
+    "โขลง": "khlong", "มะเดื่อ": "maduea", "นอก": "nok", "สุรศักดิ์": "surasak", "รังสิต": "rangsit",
     "มิตรภาพ": "mittraphap", "เกรียงไกร": "kriangkrai", "สงเคราะห์": "songkhro", "สีมา": "sima",
     # names whose conventional spelling is not what the rules give
     "พัทยา": "pattaya", "ลพบุรี": "lop-buri",
@@ -135,6 +136,7 @@ _ENGLISH_FIXES: dict[str, str] = {"Loburi": "Lop Buri"}
 _THAI_CONSONANTS = "กขฃคฅฆงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
 _LEADING_VOWELS = "เแโใไ"
 _SONORANTS = "งญนมยรลว"  # a ห before these only marks the tone (หนอง, หลวง)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+|[0-9]+")
 _LONE_CONSONANT = re.compile(r"\A[\u0e01-\u0e2e][\u0e48-\u0e4c]*\Z")
 # A syllable with no final consonant yet: ends in a vowel sign (กา, กุ), a
@@ -177,7 +179,7 @@ def _english(name_en: str) -> str:
     return _ENGLISH_FIXES.get(name_en.strip(), name_en.strip())
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65536)
 def _syllable_bounds(text: str) -> tuple[int, ...]:
     """Offsets where a syllable ends; lexicon matches may only start/end there.
 
@@ -213,7 +215,7 @@ def _syllable_bounds(text: str) -> tuple[int, ...]:
     return tuple(bounds)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=65536)
 def _royin_syllable(syl: str) -> str:
     """royin for one unknown syllable, with fixes for the rules it gets wrong."""
     from pythainlp.transliterate import romanize
@@ -227,6 +229,10 @@ def _royin_syllable(syl: str) -> str:
     elif len(body) >= 2 and body[0] in "ทศส" and body[1] == "ร" and len(body) > 2:
         # ทร/ศร/สร read as s (ทราย sai, ศรี si, สร้าง sang); royin writes "thr"/"sr".
         body = "ซ" + body[2:] if body[0] == "ท" else body[0] + body[2:]
+    # อ before a syllable of its own is a vowel "a" royin drops (อโยธยา, อรัญ).
+    silent_a = len(body) >= 3 and body[0] == "อ" and (
+        body[1] in _LEADING_VOWELS or (body[1] in _THAI_CONSONANTS and "\u0e30" <= body[2] <= "\u0e39")
+    )
     if len(body) >= 2 and body.endswith("ญ"):
         body = body[:-1] + "น"  # final ญ is n (กาญ "kan"); royin writes "y"
     out = romanize(lead + body, engine="royin")
@@ -240,6 +246,8 @@ def _royin_syllable(syl: str) -> str:
         if out.endswith(wrong):
             out = out[: -len(wrong)] + right
             break
+    if silent_a and out[:1] not in ("a", "e", "i", "o", "u", ""):
+        out = "a" + out
     m = _ONSET.match(out)
     if m and m.group(1) + m.group(2) not in _CLUSTERS and m.end() < len(out):
         out = m.group(1) + "a" + out[len(m.group(1)):]
@@ -365,7 +373,7 @@ def _lexicon(data_dir: str | None) -> tuple[dict[str, str], int]:
 
 def _romanize_with(name_th: str, lexicon: Mapping[str, str], max_len: int) -> str:
     parts: list[str] = []
-    for m in _THAI_RUN.finditer(name_th):
+    for m in _THAI_RUN.finditer(name_th.translate(_THAI_DIGITS)):
         chunk = m.group()
         if chunk.isdigit():
             parts.append(chunk)

@@ -66,7 +66,8 @@ def registry_import(*, path: Path, actor=None) -> ImportReport:
     entries = parse_registry_file(path, GeographyIndex.load())
     existing = {lao.dla_code: lao for lao in LAO.objects.select_for_update().all()}
     fresh = [entry for entry in entries if entry.dla_code not in existing]
-    hostnames = derive_hostnames(fresh, taken=frozenset(lao.hostname for lao in existing.values()))
+    hostnames = derive_hostnames(fresh, taken=frozenset(lao.hostname for lao in existing.values()),
+                                 data_dir=settings.SHARED_DATA_DIR)
 
     report = ImportReport()
     to_create, to_update, events = [], [], []

@@ -26,6 +26,7 @@ class Product(models.TextChoices):
 
 
 class Basis(models.TextChoices):
+    # xgettext:no-python-format
     PERCENT_OF_RENT = "percent_of_rent", _("% of room rent")
     SATANG_PER_LITRE = "satang_per_litre", _("satang per litre")
     SATANG_PER_KG = "satang_per_kg", _("satang per kg")

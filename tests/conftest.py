@@ -1,0 +1,85 @@
+"""Common fixtures: the test database is reused, and the demo LAOs' schemas are built once.
+
+The session fixture commits geography, the four demo LAOs (onboarded) and one
+LAO left registered; every test then runs in a transaction that is rolled back,
+so schemas a test builds (onboarding inside a test) vanish with it.
+"""
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from tests.factories import DEMO, NOT_ONBOARDED
+
+SHARED_DATA = Path(settings.SHARED_DATA_DIR)
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from shared_apps.geography.services import geography_load
+    from tenants.models import LAO
+    from tenants.services import onboard_lao, registry_import
+
+    with django_db_blocker.unblock():
+        geography_load(provinces_path=SHARED_DATA / "provinces.json", districts_path=SHARED_DATA / "districts.json")
+        registry_import(path=TEST_DATA / "test-registry.json")
+        for code in DEMO.values():
+            onboard_lao(lao=LAO.objects.get(dla_code=code))
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_empty_cache():
+    """Each test starts in the public schema with no cached host look-ups."""
+    connection.set_schema_to_public()
+    cache.clear()
+    yield
+    connection.set_schema_to_public()
+    cache.clear()
+
+
+@pytest.fixture
+def lao(db):
+    from tenants.models import LAO
+
+    def get(key: str) -> LAO:
+        return LAO.objects.select_related("province", "district").get(dla_code=DEMO.get(key, key))
+
+    return get
+
+
+@pytest.fixture
+def pao(lao):
+    return lao("pao")
+
+
+@pytest.fixture
+def sao(lao):
+    return lao("sao")
+
+
+@pytest.fixture
+def town(lao):
+    return lao("town")
+
+
+@pytest.fixture
+def registered_lao(db):
+    from tenants.models import LAO
+
+    return LAO.objects.get(dla_code=NOT_ONBOARDED)
+
+
+@pytest.fixture
+def dla_admin(db):
+    from django.contrib.auth.models import Group
+
+    from tenants.apps import DLA_ADMINISTRATORS
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=DLA_ADMINISTRATORS))
+    return user

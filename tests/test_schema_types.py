@@ -1,0 +1,42 @@
+"""The LAO's type decides which apps its schema holds."""
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+PAO_ONLY = {"ordinances_ordinancerate"}
+MUNICIPAL_ONLY = {"advertising_advertisingpolicy"}
+EVERY_LAO = {"lao_profile_laoprofile", "lao_profile_announcement"}
+PUBLIC_ONLY = {"tenants_lao", "geography_province", "auth_user"}
+
+
+def tables(schema):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_pao_schema_has_pao_tables_and_not_municipal_ones(pao):
+    found = tables(pao.schema_name)
+    assert PAO_ONLY | EVERY_LAO <= found
+    assert not (MUNICIPAL_ONLY & found)
+    assert not (PUBLIC_ONLY & found)
+
+
+@pytest.mark.parametrize("key", ["sao", "town", "pattaya"])
+def test_municipal_schemas_have_advertising_and_not_pao_tables(lao, key):
+    found = tables(lao(key).schema_name)
+    assert MUNICIPAL_ONLY | EVERY_LAO <= found
+    assert not (PAO_ONLY & found)
+
+
+def test_public_schema_holds_the_registry_and_no_lao_tables():
+    found = tables("public")
+    assert PUBLIC_ONLY <= found
+    assert not ((PAO_ONLY | MUNICIPAL_ONLY | EVERY_LAO) & found)
+
+
+def test_new_schemas_record_every_migration_they_hold(sao):
+    from tenants.schemas import _applied_migrations, _leaf_migrations
+
+    assert _leaf_migrations() <= _applied_migrations(sao.schema_name)
