@@ -43,7 +43,8 @@ def lao_search(*, q: str = "", province: str = "", district: str = "", lao_type:
         return laos.order_by("province__name_th", "name_th", "dla_code")
     if re.fullmatch(r"\d{7}", q):
         return laos.filter(dla_code=q)
-    laos = laos.filter(Q(name_th__icontains=q) | Q(name_en__icontains=q) | Q(hostname__icontains=q.lower()))
+    # Thai has no case: a plain LIKE on name_th spares UPPER() over every row.
+    laos = laos.filter(Q(name_th__contains=q) | Q(hostname__contains=q.lower()) | Q(name_en__icontains=q))
     rank = Case(
         When(name_th=q, then=Value(0)),
         When(name_th__startswith=q, then=Value(1)),
@@ -51,6 +52,27 @@ def lao_search(*, q: str = "", province: str = "", district: str = "", lao_type:
         output_field=IntegerField(),
     )
     return laos.annotate(rank=rank).order_by("rank", "name_th", "dla_code")
+
+
+REGISTRY_FACTS_KEY = "registry-facts"
+
+
+def registry_facts() -> dict:
+    """Figures the landing page shows on every visit; they change only when the registry is imported."""
+    facts = cache.get(REGISTRY_FACTS_KEY)
+    if facts is None:
+        from shared_apps.geography.models import Province
+
+        facts = {
+            "total": LAO.objects.count(),
+            "provinces": list(Province.objects.filter(laos__isnull=False).distinct().order_by("name_th")),
+        }
+        cache.set(REGISTRY_FACTS_KEY, facts, 3600)
+    return facts
+
+
+def forget_registry_facts() -> None:
+    cache.delete(REGISTRY_FACTS_KEY)
 
 
 def _cache_key(host: str) -> str:

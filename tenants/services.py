@@ -20,6 +20,7 @@ from . import schemas
 from .hostnames import derive_hostnames, is_valid_label
 from .models import LAO, Domain, LAOEvent, LAOStatus, RegistryImport, schema_name_for
 from .registry import GeographyIndex, RegistryEntry, parse_registry_file
+from .selectors import forget_registry_facts
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def registry_import(*, path: Path, actor=None) -> ImportReport:
     LAO.objects.bulk_update(to_update, REGISTRY_FIELDS + ["updated_at"], batch_size=1000) if to_update else None
     LAOEvent.objects.bulk_create(events, batch_size=2000)
     report.created, report.updated = len(created), len(to_update)
+    transaction.on_commit(forget_registry_facts)
     RegistryImport.objects.create(
         file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         file_format="json" if path.read_bytes().lstrip()[:1] in (b"{", b"[") else "csv",

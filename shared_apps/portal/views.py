@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shared_apps.geography.models import District, Province
-from tenants.models import LAO, LAOType
-from tenants.selectors import lao_search
+from shared_apps.geography.models import District
+from tenants.models import LAOType
+from tenants.selectors import lao_search, registry_facts
 
 PAGE_SIZE = 20
 
@@ -17,14 +17,15 @@ def landing(request):
         form["type"] = ""
     laos = lao_search(q=form["q"], province=form["province"], district=form["district"], lao_type=form["type"])
     page = Paginator(laos, PAGE_SIZE).get_page(request.GET.get("page"))
+    facts = registry_facts()
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/landing.html", {
         "form": form,
         "page": page,
         "query_without_page": query.urlencode(),
-        "provinces": Province.objects.filter(laos__isnull=False).distinct().order_by("name_th"),
+        "provinces": facts["provinces"],
         "districts": District.objects.filter(province_id=form["province"]).order_by("name_th") if form["province"] else [],
         "types": LAOType.choices,
-        "total_laos": LAO.objects.count(),
+        "total_laos": facts["total"],
     })

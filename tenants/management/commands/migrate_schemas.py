@@ -27,11 +27,13 @@ class Command(MigrateSchemasCommand):
             executor.run_migrations(tenants=[public])
         if not self.sync_tenant:
             return
-        laos = LAO.objects.filter(status__in=[LAOStatus.ACTIVE, LAOStatus.SUSPENDED]).order_by("dla_code")
         if self.schema_name and self.schema_name != public:
+            # An explicit schema is migrated whatever the LAO's status (TenantMixin.create_schema relies on it).
             if not schema_exists(self.schema_name, self.options.get("database")):
                 raise RuntimeError(f'Schema "{self.schema_name}" does not exist')
-            laos = laos.filter(schema_name=self.schema_name)
+            laos = LAO.objects.filter(schema_name=self.schema_name)
+        else:
+            laos = LAO.objects.filter(status__in=[LAOStatus.ACTIVE, LAOStatus.SUSPENDED]).order_by("dla_code")
         executor.run_multi_type_migrations(tenants=list(laos.values_list("schema_name", "lao_type")))
         if not self.schema_name or self.schema_name == public:
             self._refresh_templates()

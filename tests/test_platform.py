@@ -1,0 +1,34 @@
+"""Packaging and configuration traps."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_platform_folder_does_not_shadow_the_standard_library():
+    import platform
+    import uuid
+
+    assert not (ROOT / "platform" / "__init__.py").exists()
+    assert platform.system() and uuid.uuid4()
+    import localservice.settings_test  # noqa: F401  (the folder is importable under its own name)
+
+
+def test_check_deploy_is_clean_with_debug_off():
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0987",
+           "BASE_DOMAIN": "localservice.example.go.th", "DJANGO_SETTINGS_MODULE": "localservice.settings"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_not_debugging():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DEBUG="false", DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+               DJANGO_SETTINGS_MODULE="localservice.settings")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
