@@ -97,11 +97,22 @@ def run(args):
         # django-tenants' default: CREATE SCHEMA then run every migration in it.
         seconds, _ = timed(lao.create_schema, check_if_exists=True, verbosity=0)
         default_times.append(seconds)
+    # django-tenants' own template route (TENANT_BASE_SCHEMA): its generic clone_schema() SQL function.
+    from django_tenants.clone import CloneSchema
+
+    from tenants.schemas import template_schema_name
+
+    generic_times = []
+    for index in range(n):
+        seconds, _ = timed(CloneSchema().clone_schema, template_schema_name(LAOType.SAO), f"bench_generic_{index}")
+        generic_times.append(seconds)
     connection.set_schema_to_public()
     clone, default = statistics.median(clone_times), statistics.median(default_times)
+    generic = statistics.median(generic_times)
     print(f"\n2. Onboarding one LAO (median of {len(clone_times)} each; first template builds: "
           f"SAO {warm:.2f} s, PAO {warm_pao:.2f} s)")
     print(f"   clone of the type's template (ours, incl. domain + records)  {clone * 1000:8.1f} ms")
+    print(f"   django-tenants clone_schema() of the same template (schema only) {generic * 1000:3.1f} ms")
     print(f"   django-tenants default (every migration)                    {default * 1000:8.1f} ms")
     print(f"   ratio default / clone: {default / clone:.1f}×  → 7,849 LAOs: {7849 * clone / 60:.1f} min "
           f"vs {7849 * default / 60:.1f} min")
