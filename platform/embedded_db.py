@@ -25,9 +25,39 @@ def start(data_dir: Path):
         import pgserver  # imported lazily: production never needs it
 
         data_dir.mkdir(exist_ok=True)
+        _forget_dead_handles(data_dir)
+        _stop_cleanly_on_sigterm()
         _server = pgserver.get_server(data_dir, cleanup_mode="stop")
         _ensure_database(_server)
     return _server
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """pgserver stops the server when the last process using it exits; a process that was
+    killed never says so, and its pid would keep the server up for good."""
+    import json
+
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Python's default SIGTERM ends the process without running atexit, where pgserver
+    stops the server: turn it into a normal exit."""
+    import signal
+    import sys
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(server) -> None:
