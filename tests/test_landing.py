@@ -104,3 +104,8 @@ def test_api_schema_is_published(client):
     response = client.get("/api/schema/", HTTP_HOST="localhost")
     assert response.status_code == 200
     assert b"/api/laos/" in response.content
+
+
+def test_thai_even_when_the_browser_asks_for_english(client):
+    page = client.get("/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in page and "ค้นหาองค์กรปกครองส่วนท้องถิ่นของท่าน" in page

@@ -28,4 +28,5 @@ def landing(request):
         "districts": District.objects.filter(province_id=form["province"]).order_by("name_th") if form["province"] else [],
         "types": LAOType.choices,
         "total_laos": facts["total"],
+        "total_laos_text": f"{facts['total']:,}",
     })
