@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env.list(
 # --- Applications: django-tenants, one schema per LAO, apps chosen by LAO type ---
 SHARED_APPS = [
     "django_tenants",
+    "shared_apps.accounts",  # the custom user model: before admin and auth
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,13 +47,29 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "shared_apps.geography",
     "tenants",
     "shared_apps.portal",
+    "shared_apps.audit",  # also a LAO app: each schema keeps its own trail
 ]
 LAO_COMMON_APPS = [  # every LAO's schema
+    "shared_apps.audit",
     "tenant_apps.lao_profile",
+    "tenant_apps.officers",
 ]
+
+# A local OpenID provider standing in for DOPA Digital ID, so development needs no
+# internet. Never with DEBUG off (tests switch it on in settings_test).
+DEV_IDENTITY_PROVIDER = env.bool("DEV_IDENTITY_PROVIDER", default=DEBUG)
+TESTING = env.bool("LOCALSERVICE_TESTING", default=False)  # set by settings_test only
+if DEV_IDENTITY_PROVIDER and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("DEV_IDENTITY_PROVIDER is for development only: it is refused when DEBUG is off.")
+DEV_IDP_APPS = ["oauth2_provider", "shared_apps.dev_idp"]
+if DEV_IDENTITY_PROVIDER:
+    SHARED_APPS += DEV_IDP_APPS
 PAO_APPS = [  # อบจ.: hotel fee, petroleum and tobacco taxes
     "tenant_apps.ordinances",
 ]
@@ -93,8 +110,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "localservice.urls_public"
@@ -155,6 +174,66 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# --- Identity: citizens through DOPA Digital ID (OpenID Connect), officers and staff by password + TOTP ---
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+# The relying party. DOPA's discovery document names the endpoints and keys; the
+# redirect URI (BASE_DOMAIN/accounts/dopa/callback/) is registered with DOPA.
+DEV_IDP_HOST = env("DEV_IDP_HOST", default="127.0.0.1")  # its own host: its own session cookie
+DOPA_OIDC = {
+    "DISCOVERY_URL": env(
+        "DOPA_OIDC_DISCOVERY_URL",
+        default=(f"http://{DEV_IDP_HOST}{PUBLIC_PORT}/dev-idp/.well-known/openid-configuration"
+                 if DEV_IDENTITY_PROVIDER else "https://imauth.bora.dopa.go.th/.well-known/openid-configuration"),
+    ),
+    "CLIENT_ID": env("DOPA_OIDC_CLIENT_ID", default="localservice-dev" if DEV_IDENTITY_PROVIDER else ""),
+    "CLIENT_SECRET": env("DOPA_OIDC_CLIENT_SECRET", default="localservice-dev-secret" if DEV_IDENTITY_PROVIDER else ""),
+    "SCOPES": env("DOPA_OIDC_SCOPES", default="openid pid name name_en given_name family_name"),
+    "TOKEN_ENDPOINT_AUTH_METHOD": env("DOPA_OIDC_TOKEN_AUTH_METHOD", default="client_secret_basic"),
+    "LEEWAY_SECONDS": env.int("DOPA_OIDC_LEEWAY_SECONDS", default=60),
+}
+if DEV_IDENTITY_PROVIDER:
+    ALLOWED_HOSTS.append(DEV_IDP_HOST)
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "PKCE_REQUIRED": True,
+        "OIDC_RSA_PRIVATE_KEY": "",  # filled by shared_apps.dev_idp.keys at start-up
+        "OIDC_ISS_ENDPOINT": f"http://{DEV_IDP_HOST}{PUBLIC_PORT}/dev-idp",
+        "OAUTH2_VALIDATOR_CLASS": "shared_apps.dev_idp.validators.DevDopaValidator",
+        "SCOPES": {
+            "openid": "OpenID Connect", "pid": "National ID", "name": "Thai name", "name_en": "English name",
+            "given_name": "Given name", "family_name": "Family name",
+        },
+        "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+        "REFRESH_TOKEN_REUSE_PROTECTION": True,
+        "ID_TOKEN_EXPIRE_SECONDS": 300,
+    }
+    OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+SIGN_IN_TICKET_SECONDS = 60  # the hop that carries a central sign-in to a LAO's host
+
+# django-axes: lock an account/address pair after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "shared_apps.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+OTP_TOTP_ISSUER = "Local Service"
+ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=not DEBUG)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Local Service <no-reply@{BASE_DOMAIN}>")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,6 +3,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DEBUG", "false")
+os.environ["LOCALSERVICE_TESTING"] = "true"
+os.environ.setdefault("DEV_IDENTITY_PROVIDER", "true")  # the OIDC flow is tested against it
 
 from localservice.settings import *  # noqa: E402,F401,F403
 
@@ -17,3 +19,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PUBLIC_SCHEME = "http"
+ADMIN_OTP_REQUIRED = False  # one test switches it on
+AXES_FAILURE_LIMIT = 3
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

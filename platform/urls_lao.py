@@ -3,5 +3,7 @@ from django.urls import include, path
 
 common_urlpatterns = [
     path("", include("tenant_apps.lao_profile.urls")),
+    path("", include("shared_apps.accounts.urls")),
+    path("", include("tenant_apps.officers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,10 +1,16 @@
 """URLs of the public schema: the landing page, the national API, DLA's admin."""
+from django.conf import settings
 from django.contrib import admin
+from django_otp.admin import OTPAdminSite
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+if settings.ADMIN_OTP_REQUIRED:
+    admin.site.__class__ = OTPAdminSite  # DLA's admin asks for the authenticator code too
+
 urlpatterns = [
     path("", include("shared_apps.portal.urls")),
+    path("", include("shared_apps.accounts.urls")),
     path("api/", include("tenants.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,6 +11,7 @@ from django.db import connection
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import set_urlconf
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from .models import LAOStatus
@@ -26,6 +27,10 @@ class LAOTenantMiddleware(TenantMainMiddleware):
             return HttpResponseBadRequest("Unknown host")
         if host in (settings.BASE_DOMAIN, f"www.{settings.BASE_DOMAIN}"):
             self.setup_url_routing(request, force_public=True)
+            return None
+        if settings.DEV_IDENTITY_PROVIDER and host == settings.DEV_IDP_HOST:
+            request.urlconf = "localservice.urls_dev_idp"  # the D.DOPA stand-in: public schema, own host
+            set_urlconf(request.urlconf)
             return None
         lao = lao_for_host(host)
         if lao is None:

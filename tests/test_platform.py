@@ -17,7 +17,8 @@ def test_platform_folder_does_not_shadow_the_standard_library():
 
 
 def test_check_deploy_is_clean_with_debug_off():
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0987",
+    env = {k: v for k, v in os.environ.items() if k not in ("LOCALSERVICE_TESTING", "DEV_IDENTITY_PROVIDER")}
+    env = {**env, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0987",
            "BASE_DOMAIN": "localservice.example.go.th", "DJANGO_SETTINGS_MODULE": "localservice.settings"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -26,9 +27,19 @@ def test_check_deploy_is_clean_with_debug_off():
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_not_debugging():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "LOCALSERVICE_TESTING", "DEV_IDENTITY_PROVIDER")}
     env.update(DEBUG="false", DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
                DJANGO_SETTINGS_MODULE="localservice.settings")
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_development_identity_provider_is_refused_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k != "LOCALSERVICE_TESTING"}
+    env.update(DEBUG="false", DEV_IDENTITY_PROVIDER="true", SECRET_KEY="x" * 60,
+               DATABASE_URL="postgres://nobody@127.0.0.1:1/none", DJANGO_SETTINGS_MODULE="localservice.settings")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "DEV_IDENTITY_PROVIDER" in result.stderr

@@ -6,8 +6,8 @@ pytestmark = pytest.mark.django_db
 
 PAO_ONLY = {"ordinances_ordinancerate"}
 MUNICIPAL_ONLY = {"advertising_advertisingpolicy"}
-EVERY_LAO = {"lao_profile_laoprofile", "lao_profile_announcement"}
-PUBLIC_ONLY = {"tenants_lao", "geography_province", "auth_user"}
+EVERY_LAO = {"lao_profile_laoprofile", "lao_profile_announcement", "officers_officer", "officers_invitation"}
+PUBLIC_ONLY = {"tenants_lao", "geography_province", "accounts_user", "django_session"}
 
 
 def tables(schema):

@@ -27,12 +27,37 @@ class Command(BaseCommand):
             call_command("import_laos", str(registry))
         call_command("onboard_lao", *DEMO_LAOS)
         self._demo_administrator()
+        if settings.DEV_IDENTITY_PROVIDER:
+            call_command("dev_idp_setup")
+            self._demo_officer()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Local Service is running:"))
         self.stdout.write(f"  landing page   {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/")
         self.stdout.write(f"  DLA admin      {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/admin/")
         for lao in LAO.objects.filter(dla_code__in=DEMO_LAOS).order_by("dla_code"):
             self.stdout.write(f"  {lao.dla_code}  {lao.site_url:<45} {lao.full_name_th}")
+
+    def _demo_officer(self):
+        """A LAO administrator of SAO Kanchana with a password and a known authenticator key."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_tenants.utils import schema_context
+
+        from shared_apps.accounts.services import totp_secret_text
+        from tenant_apps.officers.models import Officer, Role
+
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username="officer-kanchana",
+                                                   defaults={"name_th": "เจ้าหน้าที่ อบต.กาญจนา"})
+        if created:
+            user.set_password("kanchana-demo-2569")
+            user.save()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="demo", confirmed=True)
+        lao = LAO.objects.get(dla_code="6540113")
+        with schema_context(lao.schema_name):
+            Officer.objects.update_or_create(user_id=user.pk, defaults={"roles": list(Role.values), "is_active": True})
+        self.stdout.write(f"  Officer of {lao.full_name_th}: officer-kanchana / kanchana-demo-2569, "
+                          f"authenticator key {totp_secret_text(device=device)} (development only)")
 
     def _demo_administrator(self):
         if not settings.DEBUG:
@@ -41,6 +66,13 @@ class Command(BaseCommand):
         if User.objects.filter(username="dla-admin").exists():
             self.stdout.write("  DLA administrator: dla-admin (password as printed when it was created)")
             return
+        from django.contrib.auth.models import Group
+
+        from shared_apps.accounts.models import StaffRole
+        from tenants.apps import DLA_ADMINISTRATORS
+
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("dla-admin", "dla-admin@example.invalid", password)
+        admin = User.objects.create_superuser("dla-admin", "dla-admin@example.invalid", password)
+        admin.groups.add(Group.objects.get(name=DLA_ADMINISTRATORS))
+        StaffRole.objects.create(user=admin, kind=StaffRole.Kind.DLA_ADMINISTRATOR)
         self.stdout.write(f"  DLA administrator: dla-admin / {password}  (development only)")

@@ -1,0 +1,93 @@
+"""Who may do what in the current LAO: roles from this LAO's schema, plus DLA's staff roles.
+
+One map says which roles each action needs; views, API endpoints and services
+all ask `require()` / `LAOAccess.allows()`, so the rule lives here once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Officer, Role
+
+OBSERVER = "observer"  # provincial office staff (สถจ.): may read, never act
+
+
+class Action:
+    """Actions on the officer side of a LAO, each with the roles that may take it."""
+
+    MANAGE_OFFICERS = "manage_officers"
+    VIEW_OFFICERS = "view_officers"
+    VIEW_AUDIT = "view_audit"
+
+
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    Action.MANAGE_OFFICERS: frozenset({Role.LAO_ADMIN}),
+    Action.VIEW_OFFICERS: frozenset({Role.LAO_ADMIN, OBSERVER}),
+    Action.VIEW_AUDIT: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
+}
+ACTION_LABELS = {
+    Action.MANAGE_OFFICERS: gettext_lazy("manage officers and their roles"),
+    Action.VIEW_OFFICERS: gettext_lazy("see the officers of this LAO"),
+    Action.VIEW_AUDIT: gettext_lazy("read this LAO's audit trail"),
+}
+ROLE_LABELS = {**{role.value: role.label for role in Role},
+               OBSERVER: gettext_lazy("Provincial office (read-only)")}
+
+
+@dataclass
+class LAOAccess:
+    user: object = None
+    officer: Officer | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def allows(self, action: str) -> bool:
+        return bool(self.roles & ACTION_ROLES[action])
+
+    def missing_for(self, action: str) -> list[str]:
+        return [str(ROLE_LABELS[role]) for role in sorted(ACTION_ROLES[action])]
+
+    def role_labels(self) -> list[str]:
+        return [str(ROLE_LABELS[role]) for role in sorted(self.roles)]
+
+
+def access_for(user) -> LAOAccess:
+    """The roles `user` holds in the LAO whose schema is in use."""
+    lao = getattr(connection, "tenant", None)
+    if user is None or not user.is_authenticated or not user.is_active or not hasattr(lao, "dla_code"):
+        return LAOAccess(user=user)
+    officer = Officer.objects.filter(user_id=user.pk, is_active=True).first()
+    roles = set(officer.roles) if officer else set()
+    for kind, province_id in user.staff_roles.values_list("kind", "province_id"):
+        if kind == "dla_administrator":
+            roles.add(Role.LAO_ADMIN)  # DLA may act as any LAO's administrator
+        elif kind == "provincial_office" and province_id == lao.province_id:
+            roles.add(OBSERVER)
+    return LAOAccess(user=user, officer=officer, roles=frozenset(roles))
+
+
+def require(user, action: str) -> LAOAccess:
+    """For services: refuse unless `user` may take `action` in the current LAO."""
+    access = access_for(user)
+    if not access.allows(action):
+        raise PermissionDenied(
+            _("This needs one of these roles in this LAO: %(roles)s.") % {"roles": ", ".join(access.missing_for(action))}
+        )
+    return access
+
+
+def request_access(request) -> LAOAccess:
+    """access_for(request.user), computed once per request."""
+    if not hasattr(request, "_lao_access"):
+        request._lao_access = access_for(getattr(request, "user", None))
+    return request._lao_access
+
+
+def second_factor_done(request) -> bool:
+    from shared_apps.accounts.services import has_second_factor
+
+    return has_second_factor(request)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "officers"
+urlpatterns = [
+    path("officers/", views.officer_list, name="list"),
+    path("officers/<int:pk>/change/", views.officer_change, name="change"),
+    path("officers/audit/", views.audit_list, name="audit"),
+    path("officers/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("api/officers/", api.OfficerListApi.as_view(), name="api-list"),
+    path("api/officers/<int:pk>/roles/", api.OfficerRoleApi.as_view(), name="api-roles"),
+    path("api/audit/", api.AuditTrailApi.as_view(), name="api-audit"),
+]
