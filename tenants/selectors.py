@@ -106,3 +106,14 @@ def registered_lao_for_host(host: str) -> LAO | None:
         return None
     label = host[: -len(suffix)]
     return LAO.objects.filter(hostname=label, status=LAOStatus.REGISTERED).select_related("province").first()
+
+
+def current_lao() -> LAO | None:
+    """The LAO whose schema is in use: the request's tenant, or the one a schema_context selected."""
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, LAO):
+        return tenant
+    schema = getattr(connection, "schema_name", "")
+    return LAO.objects.select_related("province").filter(schema_name=schema).first() if schema else None

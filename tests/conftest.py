@@ -83,3 +83,62 @@ def dla_admin(db):
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=DLA_ADMINISTRATORS))
     return user
+
+
+@pytest.fixture(scope="session")
+def _live_server(django_db_setup, django_db_blocker):
+    from shared_apps.dev_idp.services import dev_idp_setup
+    from tests.live import start_server
+
+    server, site = start_server()
+    with django_db_blocker.unblock():
+        dev_idp_setup(redirect_uris=[f"{site.central}/accounts/dopa/callback/"])  # committed
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def live(_live_server, db, settings, monkeypatch):
+    """The live site, with the relying party and the provider pointed at its port.
+
+    Rows the server writes are committed by its own connections (citizens
+    created by sign-ins, tickets, audit events); the test reads them from its own.
+    """
+    import socket
+
+    from shared_apps.accounts import dopa
+    from tests import live as live_module
+
+    site = _live_server
+    settings.PUBLIC_PORT = f":{site.port}"
+    settings.DOPA_OIDC = {**settings.DOPA_OIDC,
+                          "DISCOVERY_URL": f"{site.idp}/dev-idp/.well-known/openid-configuration"}
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": f"{site.idp}/dev-idp"}
+    monkeypatch.setattr(socket, "getaddrinfo", live_module._loopback_for_localhost_names)
+    monkeypatch.setattr(dopa, "_clients", {})  # fresh discovery and keys for every test
+    return site
+
+
+@pytest.fixture
+def committed_sql():
+    """Run SQL outside the test's transaction, so the live server's threads see it at once."""
+    from django.db import connections
+
+    connection = connections.create_connection("default")
+    connection.set_autocommit(True)
+
+    def run(sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params or [])
+
+    yield run
+    connection.close()
+
+
+@pytest.fixture
+def browser():
+    from tests.live import Browser
+
+    with Browser() as session:
+        yield session

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from joserfc.errors import JoseError
 
+from shared_apps.audit.models import AuditEvent
+from shared_apps.audit.services import audit_record
 from tenants.selectors import lao_for_host
 
 from . import services
@@ -55,9 +57,9 @@ def _safe_next(request, value: str, default: str = "/") -> str:
                                                     require_https=request.is_secure()) else default
 
 
-def failed(request, message: str, code: str, status: int = 400, username: str = ""):
+def failed(request, message: str, code: str, status: int = 400):
     """Refuse a sign-in: a clear message, an audit record, and no session."""
-    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request, reason=code)
+    audit_record(action=AuditEvent.Action.SIGN_IN_FAILED, request=request, actor=None, reason=code)
     return render(request, "accounts/failed.html", {"message": message, "code": code}, status=status)
 
 
@@ -162,6 +164,10 @@ def dopa_callback(request):
     except requests.RequestException:
         return failed(request, _("DOPA Digital ID cannot be reached right now. Please try again later."),
                       "provider_unreachable", status=503)
+    except (TypeError, ValueError, KeyError) as error:  # a malformed answer from the provider
+        logger.warning("Malformed answer from DOPA: %r", error)
+        return failed(request, _("The answer from DOPA Digital ID could not be read. Nothing was saved; "
+                                 "please start again."), "malformed_answer")
     claims = token.get("userinfo")
     if not claims:
         return failed(request, _("DOPA Digital ID returned no identity. Please start again."), "no_id_token")

@@ -17,8 +17,12 @@ def client_address(request) -> str | None:
 
 
 def current_lao_code() -> str:
-    tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "dla_code", "") or ""
+    from tenants.selectors import current_lao
+
+    if connection.schema_name == "public":
+        return ""
+    lao = current_lao()
+    return lao.dla_code if lao else ""
 
 
 def audit_record(*, action: str, request=None, actor=None, target: str = "", **detail) -> AuditEvent:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,8 +56,12 @@ class LAOAccess:
 
 def access_for(user) -> LAOAccess:
     """The roles `user` holds in the LAO whose schema is in use."""
-    lao = getattr(connection, "tenant", None)
-    if user is None or not user.is_authenticated or not user.is_active or not hasattr(lao, "dla_code"):
+    from tenants.selectors import current_lao
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return LAOAccess(user=user)
+    lao = current_lao()
+    if lao is None:
         return LAOAccess(user=user)
     officer = Officer.objects.filter(user_id=user.pk, is_active=True).first()
     roles = set(officer.roles) if officer else set()

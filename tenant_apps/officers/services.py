@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.services import audit_record
+from tenants.selectors import current_lao
 
 from .access import Action, require
 from .models import Invitation, Officer, Role
@@ -64,12 +65,12 @@ def officer_invite(*, email: str, roles, actor, name: str = "", request=None) ->
     )
     audit_record(action=AuditEvent.Action.OFFICER_INVITED, request=request, actor=actor, target=email,
                  roles=roles)
-    lao = connection.tenant
+    lao = current_lao()
     link = f"{lao.site_url}officers/invitations/{token}/"
     transaction.on_commit(lambda: send_mail(
         subject=_("Invitation to work on Local Service for %(lao)s") % {"lao": lao.full_name_th},
         message=_("You are invited as an officer of %(lao)s (%(roles)s).\n\nAccept within %(days)d days:\n%(link)s\n")
-        % {"lao": lao.full_name_th, "roles": ", ".join(Role(r).label for r in roles), "days": INVITATION_DAYS,
+        % {"lao": lao.full_name_th, "roles": ", ".join(str(Role(r).label) for r in roles), "days": INVITATION_DAYS,
            "link": link},
         from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email],
     ))
