@@ -231,7 +231,7 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 OTP_TOTP_ISSUER = "Local Service"
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=not DEBUG)
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))  # e.g. smtp+tls://user:pass@host:587
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Local Service <no-reply@{BASE_DOMAIN}>")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
