@@ -22,17 +22,33 @@ class Action:
     MANAGE_OFFICERS = "manage_officers"
     VIEW_OFFICERS = "view_officers"
     VIEW_AUDIT = "view_audit"
+    # PAO revenues
+    REVIEW_BUSINESSES = "review_businesses"
+    REVIEW_RETURNS = "review_returns"
+    ASSESS_RETURNS = "assess_returns"
+    VIEW_RETURNS = "view_returns"
+    MANAGE_ORDINANCES = "manage_ordinances"
 
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.MANAGE_OFFICERS: frozenset({Role.LAO_ADMIN}),
     Action.VIEW_OFFICERS: frozenset({Role.LAO_ADMIN, OBSERVER}),
     Action.VIEW_AUDIT: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
+    Action.REVIEW_BUSINESSES: frozenset({Role.CLERK, Role.LAO_ADMIN}),
+    Action.REVIEW_RETURNS: frozenset({Role.CLERK, Role.APPROVER, Role.LAO_ADMIN}),
+    Action.ASSESS_RETURNS: frozenset({Role.APPROVER}),  # an assessment (ประเมิน) is an order
+    Action.VIEW_RETURNS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
+    Action.MANAGE_ORDINANCES: frozenset({Role.LAO_ADMIN, Role.FINANCE}),
 }
 ACTION_LABELS = {
     Action.MANAGE_OFFICERS: gettext_lazy("manage officers and their roles"),
     Action.VIEW_OFFICERS: gettext_lazy("see the officers of this LAO"),
     Action.VIEW_AUDIT: gettext_lazy("read this LAO's audit trail"),
+    Action.REVIEW_BUSINESSES: gettext_lazy("approve or refuse business registrations"),
+    Action.REVIEW_RETURNS: gettext_lazy("review monthly returns"),
+    Action.ASSESS_RETURNS: gettext_lazy("assess another amount for a return"),
+    Action.VIEW_RETURNS: gettext_lazy("see returns and businesses that have not filed"),
+    Action.MANAGE_ORDINANCES: gettext_lazy("record ordinance rates and filing rules"),
 }
 ROLE_LABELS = {**{role.value: role.label for role in Role},
                OBSERVER: gettext_lazy("Provincial office (read-only)")}

@@ -6,6 +6,7 @@ a period is always computed with the rate in force for it.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +69,41 @@ class OrdinanceRate(models.Model):
 
     def __str__(self):
         return f"{self.get_product_display()} {self.rate} {self.get_basis_display()} ({self.effective_from})"
+
+
+class FilingRule(models.Model):
+    """When a revenue's monthly return is due and what late filing costs, per ordinance, by effective date.
+
+    The surcharge (เงินเพิ่ม) and penalty (เบี้ยปรับ) differ by PAO and are unverified
+    in general (DOMAIN.md §3): they are data here, never constants.
+    """
+
+    revenue = models.CharField(_("revenue"), max_length=32, choices=Revenue.choices)
+    deadline_day = models.PositiveSmallIntegerField(
+        _("due by day of the following month"), validators=[MinValueValidator(1), MaxValueValidator(28)])
+    moves_to_working_day = models.BooleanField(
+        _("a deadline on a weekend or public holiday moves to the next working day"), default=True)
+    surcharge_percent_per_month = models.DecimalField(
+        _("surcharge, % of the tax per month or part of a month late"), max_digits=5, decimal_places=2,
+        default=Decimal("0"), validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    surcharge_cap_percent = models.DecimalField(
+        _("surcharge cap, % of the tax"), max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))])
+    penalty_percent = models.DecimalField(
+        _("penalty for late filing, % of the tax"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    effective_from = models.DateField(_("in force from"))
+    ordinance = models.CharField(_("ordinance"), max_length=300)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", db_constraint=False)
+
+    class Meta:
+        ordering = ["revenue", "-effective_from"]
+        verbose_name = _("filing rule")
+        verbose_name_plural = _("filing rules")
+        constraints = [models.UniqueConstraint(fields=["revenue", "effective_from"],
+                                               name="one_filing_rule_per_revenue_and_date")]
+
+    def __str__(self):
+        return f"{self.get_revenue_display()}: day {self.deadline_day} ({self.effective_from})"

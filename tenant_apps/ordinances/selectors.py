@@ -1,6 +1,6 @@
 import datetime
 
-from .models import OrdinanceRate
+from .models import FilingRule, OrdinanceRate
 
 
 def rate_in_force(*, product: str, on: datetime.date) -> OrdinanceRate | None:
@@ -13,3 +13,8 @@ def rates_in_force(*, on: datetime.date) -> list[OrdinanceRate]:
     """One rate per product, as in force on a day."""
     rates = OrdinanceRate.objects.filter(effective_from__lte=on).order_by("product", "-effective_from")
     return list(rates.distinct("product"))
+
+
+def filing_rule_in_force(*, revenue: str, on: datetime.date) -> FilingRule | None:
+    return (FilingRule.objects.filter(revenue=revenue, effective_from__lte=on)
+            .order_by("-effective_from").first())

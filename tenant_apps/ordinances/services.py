@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import PRODUCT_RULES, OrdinanceRate, Product
+from .models import PRODUCT_RULES, FilingRule, OrdinanceRate, Product
 
 
 @transaction.atomic
@@ -35,3 +35,22 @@ def ordinance_rate_record(*, product: str, rate, effective_from: datetime.date, 
         revenue=revenue, product=product, basis=basis, rate=rate, effective_from=effective_from,
         ordinance=ordinance.strip(), recorded_by=actor,
     )
+
+
+@transaction.atomic
+def filing_rule_record(*, revenue: str, deadline_day: int, effective_from: datetime.date, ordinance: str, actor,
+                       moves_to_working_day: bool = True, surcharge_percent_per_month=Decimal("0"),
+                       surcharge_cap_percent=None, penalty_percent=Decimal("0")) -> FilingRule:
+    """Record when returns are due and what lateness costs, from a date, as an ordinance sets it."""
+    if not ordinance.strip():
+        raise ValidationError(_("Name the ordinance that sets this rule."))
+    rule = FilingRule(
+        revenue=revenue, deadline_day=deadline_day, moves_to_working_day=moves_to_working_day,
+        surcharge_percent_per_month=Decimal(str(surcharge_percent_per_month)),
+        surcharge_cap_percent=None if surcharge_cap_percent in (None, "") else Decimal(str(surcharge_cap_percent)),
+        penalty_percent=Decimal(str(penalty_percent)), effective_from=effective_from, ordinance=ordinance.strip(),
+        recorded_by=actor,
+    )
+    rule.full_clean()
+    rule.save()
+    return rule
