@@ -51,6 +51,7 @@ SHARED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "shared_apps.geography",
+    "shared_apps.calendar",
     "tenants",
     "shared_apps.portal",
     "shared_apps.audit",  # also a LAO app: each schema keeps its own trail
@@ -72,6 +73,11 @@ if DEV_IDENTITY_PROVIDER:
     SHARED_APPS += DEV_IDP_APPS
 PAO_APPS = [  # อบจ.: hotel fee, petroleum and tobacco taxes
     "tenant_apps.ordinances",
+    "tenant_apps.businesses",
+    "tenant_apps.pao_filing",
+    "tenant_apps.hotel_fee",
+    "tenant_apps.petroleum_tax",
+    "tenant_apps.tobacco_tax",
 ]
 MUNICIPAL_APPS = [  # municipalities, SAOs, Pattaya City: advertising permits
     "tenant_apps.advertising",

@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from shared_apps.money import MoneyError, parse_amount, round_baht
+from tenant_apps.hotel_fee.spec import rate_for
+from tenant_apps.ordinances.models import Product, Revenue
+from tenant_apps.pao_filing.services import Computation, ReturnSpec
+
+from .models import PetroleumLine, PetroleumReturn
+
+FUELS = [Product.PETROL, Product.DIESEL, Product.VEHICLE_GAS]
+STOCK_FIELDS = ["opening", "received", "sold", "closing"]
+
+
+def _fmt(number: Decimal) -> str:
+    return f"{number:,.3f}".rstrip("0").rstrip(".")
+
+
+class PetroleumTaxSpec(ReturnSpec):
+    """Tax = Σ litres (kg) sold × satang rate of each fuel (cap 10 satang), rounded once to the satang."""
+
+    revenue = Revenue.PETROLEUM_TAX
+    business_kind = "fuel"
+    model = PetroleumReturn
+
+    def compute(self, *, data, period, business):
+        if data.get("nil"):
+            return Computation(tax=Decimal("0.00"), base=Decimal("0"), rates={}, nil=True)
+        errors, lines, seen = [], [], set()
+        for number, raw in enumerate(data.get("lines") or [], start=1):
+            product = raw.get("product")
+            label = Product(product).label if product in FUELS else product
+            if product not in FUELS or product not in business.fuel_kinds:
+                errors.append(_("line %(n)d: “%(product)s” is not a fuel registered for this place")
+                              % {"n": number, "product": product})
+                continue
+            if product in seen:
+                errors.append(_("line %(n)d: %(product)s appears twice") % {"n": number, "product": label})
+                continue
+            seen.add(product)
+            try:
+                values = {name: parse_amount(raw.get(name, ""), places=3) for name in STOCK_FIELDS}
+            except MoneyError:
+                errors.append(_("line %(n)d (%(product)s): quantities must be numbers, not negative, at most "
+                                "3 decimals") % {"n": number, "product": label})
+                continue
+            if values["opening"] + values["received"] - values["sold"] != values["closing"]:
+                errors.append(_("%(product)s: the stock statement does not balance: opening %(o)s + received "
+                                "%(r)s − sold %(s)s = %(expected)s, not %(c)s") % {
+                    "product": label, "o": _fmt(values["opening"]), "r": _fmt(values["received"]),
+                    "s": _fmt(values["sold"]), "expected": _fmt(values["opening"] + values["received"]
+                                                                 - values["sold"]),
+                    "c": _fmt(values["closing"])})
+                continue
+            lines.append({"product": product, **values})
+        if not errors and not lines:
+            errors.append(_("Give the quantities sold, or file a nil return."))
+        if errors:
+            raise ValidationError(errors)
+        satang = Decimal("0")
+        for line in lines:
+            line["rate"] = rate_for(line["product"], period).rate
+            satang += line["sold"] * line["rate"]
+        return Computation(tax=round_baht(satang / 100), base=sum(line["sold"] for line in lines),
+                           rates={line["product"]: str(line["rate"]) for line in lines}, lines=lines)
+
+    def save_lines(self, *, ret, computation):
+        PetroleumLine.objects.bulk_create([PetroleumLine(petroleum_return=ret, **line) for line in computation.lines])
+
+    def lines_of(self, ret):
+        return ret.lines.all()
