@@ -78,6 +78,9 @@ def test_a_template_with_more_than_tables_uses_django_tenants_clone():
         assert cursor.fetchone() == (1,)
 
 
-def test_onboarded_schemas_of_the_session_are_current(pao):
+def test_templates_and_onboarded_schemas_follow_the_migrations_on_disk(pao, sao):
+    schemas.ensure_template(pao.lao_type)
     assert schemas.template_is_current(pao.lao_type)
+    for lao in (pao, sao):  # `migrate` brought the session's LAOs up to date
+        assert schemas._leaf_migrations() <= schemas._applied_migrations(lao.schema_name)
     assert LAO.objects.filter(status="active").count() >= 4
