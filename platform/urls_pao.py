@@ -5,4 +5,5 @@ from localservice.urls_lao import common_urlpatterns
 
 urlpatterns = common_urlpatterns + [
     path("ordinances/", include("tenant_apps.ordinances.urls")),
+    path("", include("tenant_apps.pao_filing.urls")),
 ]

@@ -44,6 +44,13 @@ def filing_rule_record(*, revenue: str, deadline_day: int, effective_from: datet
     """Record when returns are due and what lateness costs, from a date, as an ordinance sets it."""
     if not ordinance.strip():
         raise ValidationError(_("Name the ordinance that sets this rule."))
+    try:
+        surcharge_percent_per_month = Decimal(str(surcharge_percent_per_month))
+        penalty_percent = Decimal(str(penalty_percent))
+        if surcharge_cap_percent not in (None, ""):
+            surcharge_cap_percent = Decimal(str(surcharge_cap_percent))
+    except InvalidOperation:
+        raise ValidationError(_("Percentages must be numbers.")) from None
     rule = FilingRule(
         revenue=revenue, deadline_day=deadline_day, moves_to_working_day=moves_to_working_day,
         surcharge_percent_per_month=Decimal(str(surcharge_percent_per_month)),

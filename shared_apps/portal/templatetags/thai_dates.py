@@ -25,3 +25,13 @@ def buddhist_date(value: datetime.date | datetime.datetime, language: str | None
 @register.filter
 def thai_date(value):
     return buddhist_date(value) if value else ""
+
+
+@register.filter
+def thai_month(value):
+    """'มีนาคม 2569' / 'March 2569 BE': a monthly period, in the Buddhist era."""
+    if not value:
+        return ""
+    if (get_language() or "th").startswith("th"):
+        return thai_strftime(datetime.datetime(value.year, value.month, 1), "%B %Y")
+    return f"{EN_MONTHS[value.month - 1]} {value.year + 543} BE"

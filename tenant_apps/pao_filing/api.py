@@ -1,0 +1,213 @@
+"""Monthly returns over the API: the business files (signed in, or with its API key); officers review."""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenant_apps.businesses.api import BusinessSerializer, error_response
+from tenant_apps.businesses.models import Business, BusinessKind, BusinessStatus
+from tenant_apps.businesses.permissions import ActsForBusiness, business_from_view
+from tenant_apps.businesses.services import business_decide
+from tenant_apps.officers.access import Action
+from tenant_apps.officers.permissions import LAOActionPermission
+
+from .periods import month_start, parse_period
+from .selectors import overdue_businesses, returns_of, review_queue
+from .services import SPECS, return_file, return_file_additional, return_preview, return_review, spec_for
+
+RETURN_FIELDS = ["id", "period", "kind", "original", "status", "nil", "rates", "base_amount", "tax_amount",
+                 "assessed_tax_amount", "deadline", "filed_on", "months_late", "surcharge_amount", "penalty_amount",
+                 "amount_due", "filed_via", "review_note"]
+
+
+def return_data(ret) -> dict:
+    data = {name: getattr(ret, f"{name}_id" if name == "original" else name) for name in RETURN_FIELDS}
+    data["period"] = ret.period.strftime("%Y-%m")
+    data["lines"] = [{k: v for k, v in line.__dict__.items() if not k.startswith("_") and not k.endswith("return_id")}
+                     for line in SPECS[ret.business.kind].lines_of(ret)]
+    return serializers.JSONField().to_representation(data)
+
+
+class FilingSerializer(serializers.Serializer):
+    """The month and what the business declares: totals or guests for a hotel, lines for fuel and tobacco."""
+
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM (Christian era)", required=False)
+    preview = serializers.BooleanField(default=False, help_text="compute and show, save nothing")
+    nil = serializers.BooleanField(default=False)
+    room_rent_total = serializers.CharField(required=False)
+    nights_total = serializers.IntegerField(required=False, min_value=0)
+    guests = serializers.ListField(child=serializers.DictField(), required=False)
+    lines = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+def assessment_data(assessment) -> dict:
+    return {
+        "period": assessment.period.strftime("%Y-%m"), "deadline": assessment.deadline,
+        "filed_on": assessment.filed_on, "months_late": assessment.months_late,
+        "tax_amount": str(assessment.tax), "surcharge_amount": str(assessment.surcharge),
+        "penalty_amount": str(assessment.penalty), "amount_due": str(assessment.amount_due),
+        "previous_tax": None if assessment.previous_tax is None else str(assessment.previous_tax),
+        "difference": None if assessment.difference is None else str(assessment.difference),
+        "rates": assessment.computation.rates,
+    }
+
+
+class ReturnListApi(APIView):
+    """GET the business's returns; POST to file a month (with `preview: true` to see the amounts first)."""
+
+    permission_classes = [ActsForBusiness]
+
+    @extend_schema(responses={200: None})
+    def get(self, request, business_id):
+        return Response([return_data(ret) for ret in returns_of(business_from_view(self))])
+
+    @extend_schema(request=FilingSerializer, responses={201: None, 200: None})
+    def post(self, request, business_id):
+        business = business_from_view(self)
+        data = FilingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            period = parse_period(values.pop("period", ""))
+        except ValueError as error:
+            return Response({"period": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        key = request.auth if hasattr(request.auth, "business_id") else None
+        actor = None if key else request.user
+        try:
+            if values.pop("preview"):
+                return Response(assessment_data(return_preview(business=business, data=values, period=period)))
+            ret = return_file(business=business, data=values, period=period, actor=actor, api_key=key,
+                              request=request)
+        except (ValidationError, PermissionDenied) as error:
+            response = error_response(error)
+            if getattr(error, "code", None) == "already_filed":
+                response.data["additional_return_url"] = (
+                    f"/api/businesses/{business.pk}/returns/{error.params['original']}/additional/")
+            return response
+        return Response(return_data(ret), status=status.HTTP_201_CREATED)
+
+
+class AdditionalReturnApi(APIView):
+    """POST the month's corrected figures: an additional return charging or crediting the difference."""
+
+    permission_classes = [ActsForBusiness]
+
+    @extend_schema(request=FilingSerializer, responses={201: None, 200: None})
+    def post(self, request, business_id, return_id):
+        business = business_from_view(self)
+        original = get_object_or_404(spec_for(business).model, pk=return_id, business=business)
+        data = FilingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("period", None)
+        key = request.auth if hasattr(request.auth, "business_id") else None
+        try:
+            if values.pop("preview"):
+                return Response(assessment_data(return_preview(business=business, data=values,
+                                                               period=original.period, original=original)))
+            ret = return_file_additional(original=original, data=values, actor=None if key else request.user,
+                                         api_key=key, request=request)
+        except (ValidationError, PermissionDenied) as error:
+            return error_response(error)
+        return Response(return_data(ret), status=status.HTTP_201_CREATED)
+
+
+# --- officers ---------------------------------------------------------------------------------------
+
+class RegistrationQueueApi(APIView):
+    """GET registrations waiting for a decision (clerks)."""
+
+    permission_classes = [LAOActionPermission]
+    officer_action = Action.REVIEW_BUSINESSES
+
+    @extend_schema(responses=BusinessSerializer(many=True))
+    def get(self, request):
+        pending = Business.objects.filter(status=BusinessStatus.PENDING).order_by("registered_at")
+        return Response(BusinessSerializer(pending, many=True).data)
+
+
+class RegistrationDecisionApi(APIView):
+    """POST {"approve": true|false, "note": …} on a registration."""
+
+    permission_classes = [LAOActionPermission]
+    officer_action = Action.REVIEW_BUSINESSES
+
+    class DecisionSerializer(serializers.Serializer):
+        approve = serializers.BooleanField()
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=DecisionSerializer, responses=BusinessSerializer)
+    def post(self, request, business_id):
+        data = self.DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        business = get_object_or_404(Business, pk=business_id)
+        try:
+            business = business_decide(business=business, actor=request.user, request=request, **data.validated_data)
+        except (ValidationError, PermissionDenied) as error:
+            return error_response(error)
+        return Response(BusinessSerializer(business).data)
+
+
+class ReviewQueueApi(APIView):
+    """GET new returns of one kind of business, oldest first."""
+
+    permission_classes = [LAOActionPermission]
+    officer_action = Action.VIEW_RETURNS
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=BusinessKind.values)], responses={200: None})
+    def get(self, request, kind):
+        if kind not in SPECS:
+            return Response({"detail": "unknown kind"}, status=status.HTTP_404_NOT_FOUND)
+        return Response([{**return_data(ret), "business": {"id": ret.business_id, "name": ret.business.name}}
+                         for ret in review_queue(business_kind=kind)])
+
+
+class ReturnReviewApi(APIView):
+    """POST {"decision": "accept"|"send_back"|"assess", "reason": …, "tax_amount": …} on one return."""
+
+    permission_classes = [LAOActionPermission]
+    officer_action = Action.REVIEW_RETURNS
+
+    class ReviewSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=["accept", "send_back", "assess"])
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        tax_amount = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=ReviewSerializer, responses={200: None})
+    def post(self, request, kind, return_id):
+        if kind not in SPECS:
+            return Response({"detail": "unknown kind"}, status=status.HTTP_404_NOT_FOUND)
+        data = self.ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ret = get_object_or_404(SPECS[kind].model, pk=return_id)
+        try:
+            ret = return_review(ret=ret, actor=request.user, request=request, **data.validated_data)
+        except (ValidationError, PermissionDenied) as error:
+            return error_response(error)
+        return Response(return_data(ret))
+
+
+class OverdueApi(APIView):
+    """GET ?kind=hotel&period=YYYY-MM: registered businesses that have not filed once the deadline passed."""
+
+    permission_classes = [LAOActionPermission]
+    officer_action = Action.VIEW_RETURNS
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=BusinessKind.values),
+                               OpenApiParameter("period", str)], responses=BusinessSerializer(many=True))
+    def get(self, request):
+        kind = request.query_params.get("kind", "")
+        try:
+            period = parse_period(request.query_params.get("period", ""))
+        except ValueError as error:
+            return Response({"period": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        if kind not in SPECS:
+            return Response({"kind": ["unknown kind"]}, status=status.HTTP_400_BAD_REQUEST)
+        today = timezone.localdate()
+        if period >= month_start(today):
+            return Response([])
+        return Response(BusinessSerializer(overdue_businesses(business_kind=kind, period=period, today=today),
+                                           many=True).data)
