@@ -1,4 +1,7 @@
 """Monthly returns over the API: the business files (signed in, or with its API key); officers review."""
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,7 +31,20 @@ def return_data(ret) -> dict:
     data["period"] = ret.period.strftime("%Y-%m")
     data["lines"] = [{k: v for k, v in line.__dict__.items() if not k.startswith("_") and not k.endswith("return_id")}
                      for line in SPECS[ret.business.kind].lines_of(ret)]
-    return serializers.JSONField().to_representation(data)
+    return _plain(data)
+
+
+def _plain(value):
+    """Money and quantities as strings (never floats), dates as ISO text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
 
 
 class FilingSerializer(serializers.Serializer):
