@@ -284,3 +284,24 @@ def test_overdue_page_and_ordinance_settings_page(client, phrae):
                                              "effective_from": "2026-10-01", "ordinance": "x"}, HTTP_HOST=phrae.host)
     assert saved.status_code == 200  # refused: above the 10-satang cap, shown on the page
     assert "10" in saved.content.decode()
+
+
+@pytest.mark.parametrize("kind, fields", [
+    ("fuel", {"diesel_opening": "1000", "diesel_received": "500", "diesel_sold": "300", "diesel_closing": "1200"}),
+    ("tobacco", {"cigarette_quantity": "200000"}),
+])
+def test_return_forms_of_fuel_and_tobacco(client, phrae, kind, fields):
+    with schema_context(phrae.schema_name):
+        business, owner = registered_business(kind)
+    as_dopa(client, owner)
+    form = client.get(f"/businesses/{business.pk}/file/", HTTP_HOST=phrae.host)
+    assert form.status_code == 200
+    preview = client.post(f"/businesses/{business.pk}/file/", {"period": PERIOD, "step": "preview", **fields},
+                          HTTP_HOST=phrae.host)
+    assert preview.status_code == 200, preview.context.get("errors")
+    expected = {"fuel": Decimal("13.62"), "tobacco": Decimal("18600.00")}[kind]  # 300 L × 4.54 satang
+    assert preview.context["assessment"].tax == expected
+    wrong = {**fields, "diesel_closing": "1100"} if kind == "fuel" else {"cigarette_quantity": "-5"}
+    refused = client.post(f"/businesses/{business.pk}/file/", {"period": PERIOD, "step": "confirm", **wrong},
+                          HTTP_HOST=phrae.host)
+    assert refused.status_code == 400 and refused.context["errors"]

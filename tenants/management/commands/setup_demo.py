@@ -30,12 +30,50 @@ class Command(BaseCommand):
         if settings.DEV_IDENTITY_PROVIDER:
             call_command("dev_idp_setup")
             self._demo_officer()
+        self._demo_pao()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Local Service is running:"))
         self.stdout.write(f"  landing page   {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/")
         self.stdout.write(f"  DLA admin      {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/admin/")
         for lao in LAO.objects.filter(dla_code__in=DEMO_LAOS).order_by("dla_code"):
             self.stdout.write(f"  {lao.dla_code}  {lao.site_url:<45} {lao.full_name_th}")
+
+    def _demo_pao(self):
+        """Phrae PAO's ordinance settings (typical rates of DOMAIN.md §3–5) and a registered demo hotel."""
+        import datetime
+        from decimal import Decimal
+
+        from django_tenants.utils import schema_context
+
+        from tenant_apps.businesses.models import Business, BusinessStatus
+        from tenant_apps.businesses.services import business_register
+        from tenant_apps.ordinances.models import OrdinanceRate
+        from tenant_apps.ordinances.services import filing_rule_record, ordinance_rate_record
+
+        User = get_user_model()
+        lao = LAO.objects.get(dla_code="2540101")
+        ordinance = "ข้อบัญญัติ อบจ.แพร่ (ตัวอย่างสำหรับการพัฒนา)"
+        since = datetime.date(2024, 10, 1)
+        with schema_context(lao.schema_name):
+            if not OrdinanceRate.objects.exists():
+                for product, rate in [("room_rent", "2"), ("petrol", "4.54"), ("diesel", "4.54"),
+                                      ("vehicle_gas", "4.54"), ("cigarette", "9.30"), ("cigar", "9.30")]:
+                    ordinance_rate_record(product=product, rate=rate, effective_from=since, ordinance=ordinance,
+                                          actor=None)
+                for revenue, day in [("hotel_fee", 10), ("petroleum_tax", 20), ("tobacco_tax", 20)]:
+                    filing_rule_record(revenue=revenue, deadline_day=day, surcharge_percent_per_month=Decimal("1.5"),
+                                       effective_from=since, ordinance=ordinance, actor=None)
+            if not Business.objects.exists():
+                somchai, _created = User.objects.get_or_create(
+                    national_id="1101700230708",
+                    defaults={"username": "citizen-demo-somchai", "name_th": "นายสมชาย ใจดี", "name_en": "Somchai Jaidee"})
+                hotel = business_register(
+                    actor=somchai, kind="hotel", name="โรงแรมแพร่นครา (ตัวอย่าง)", address="29 ถนนเจริญเมือง อำเภอเมืองแพร่",
+                    owner_type="person", owner_id_number=somchai.national_id, owner_name="นายสมชาย ใจดี",
+                    licence_number="54/2560", rooms=40, operating_since=datetime.date(2024, 1, 1))
+                Business.objects.filter(pk=hotel.pk).update(status=BusinessStatus.APPROVED)
+        self.stdout.write(f"  {lao.full_name_th}: rates, filing rules and a demo hotel of นายสมชาย ใจดี "
+                          f"(sign in as 1101700230708 to file its returns)")
 
     def _demo_officer(self):
         """A LAO administrator of SAO Kanchana with a password and a known authenticator key."""
