@@ -60,6 +60,7 @@ LAO_COMMON_APPS = [  # every LAO's schema
     "shared_apps.audit",
     "tenant_apps.lao_profile",
     "tenant_apps.officers",
+    "tenant_apps.billing",
 ]
 
 # A local OpenID provider standing in for DOPA Digital ID, so development needs no

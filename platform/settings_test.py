@@ -22,3 +22,6 @@ PUBLIC_SCHEME = "http"
 ADMIN_OTP_REQUIRED = False  # one test switches it on
 AXES_FAILURE_LIMIT = 3
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="localservice-test-media-")

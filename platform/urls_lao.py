@@ -5,5 +5,6 @@ common_urlpatterns = [
     path("", include("tenant_apps.lao_profile.urls")),
     path("", include("shared_apps.accounts.urls")),
     path("", include("tenant_apps.officers.urls")),
+    path("", include("tenant_apps.billing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -4,5 +4,5 @@ from django.urls import include, path
 from localservice.urls_lao import common_urlpatterns
 
 urlpatterns = common_urlpatterns + [
-    path("advertising/", include("tenant_apps.advertising.urls")),
+    path("", include("tenant_apps.advertising.urls")),
 ]

@@ -18,3 +18,9 @@ def next_working_day(day: datetime.date) -> datetime.date:
     while not is_working_day(day, holidays=holidays):
         day += datetime.timedelta(days=1)
     return day
+
+
+def fiscal_year(day: datetime.date) -> int:
+    """The Thai fiscal year (ปีงบประมาณ) a day falls in, named by the Buddhist-era year it ends in:
+    1 Oct 2025 – 30 Sep 2026 is 2569."""
+    return day.year + 543 + (1 if day.month >= 10 else 0)

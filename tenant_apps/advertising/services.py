@@ -1,16 +1,64 @@
-from django.core.exceptions import ValidationError
+"""Advertising permits: the application, the officer's opinion, the local official's order, the fee,
+the permit and its numbering, revocation, removal at expiry, reminders.
+
+Every change of state goes through `_move()`, which checks the transition
+against one map, records an ApplicationEvent and the audit event in the same
+transaction.
+"""
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.th import tin
 
-from .models import AdvertisingPolicy
+from shared_apps.audit.services import audit_record
+from shared_apps.calendar.selectors import fiscal_year
+from shared_apps.money import MoneyError, parse_amount
+from tenant_apps.billing.services import invoice_cancel, invoice_issue
+from tenant_apps.billing.models import Invoice, InvoiceStatus
+from tenant_apps.billing.signals import invoice_paid
+from tenant_apps.officers.access import Action, require
+from tenants.selectors import current_lao
 
+from .selectors import policy_get
+from .models import (AdvertisingPolicy, Application, ApplicationDocument, ApplicationEvent,
+                     ApplicationLocation, ApplicationStatus, ApplicantType, DocumentKind, FeeBasis, Method,
+                     Permit, PermitCounter)
+
+S = ApplicationStatus
 POLICY_FIELDS = ["fee_basis", "fee_amount", "max_width_m", "max_height_m", "max_days", "max_notices",
-                 "apply_days_ahead", "decision_days", "banned_locations"]
+                 "apply_days_ahead", "decision_days", "banned_locations", "signer_title", "signer_user_ids"]
+INVOICE_SOURCE = "advertising.application"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The allowed moves of an application, and what each is called in its history.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): "submitted",
+    (S.MORE_INFO, S.SUBMITTED): "resubmitted",
+    (S.SUBMITTED, S.MORE_INFO): "more_info_requested",
+    (S.SUBMITTED, S.OPINION_GIVEN): "opinion_given",
+    (S.OPINION_GIVEN, S.APPROVED): "approved",
+    (S.OPINION_GIVEN, S.REFUSED): "refused",
+    (S.APPROVED, S.ISSUED): "permit_issued",
+    (S.ISSUED, S.REVOKED): "permit_revoked",
+    (S.DRAFT, S.WITHDRAWN): "withdrawn",
+    (S.SUBMITTED, S.WITHDRAWN): "withdrawn",
+    (S.MORE_INFO, S.WITHDRAWN): "withdrawn",
+    (S.OPINION_GIVEN, S.WITHDRAWN): "withdrawn",
+    (S.APPROVED, S.WITHDRAWN): "withdrawn",
+}
 
 
 @transaction.atomic
 def advertising_policy_update(*, actor, **changes) -> AdvertisingPolicy:
-    """Change the LAO's conditions; the fee never above the statute's 200 baht."""
+    """Change the LAO's conditions (LAO administrator); the fee never above the statute's 200 baht."""
+    if actor is not None:
+        require(actor, Action.MANAGE_ADVERTISING_POLICY)
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %s") % ", ".join(sorted(unknown)))
@@ -21,3 +69,411 @@ def advertising_policy_update(*, actor, **changes) -> AdvertisingPolicy:
     policy.full_clean()  # validators carry the legal cap and the bounds
     policy.save()
     return policy
+
+
+def _move(application: Application, to: str, *, actor, request=None, note: str = "") -> Application:
+    kind = TRANSITIONS.get((application.status, to))
+    if kind is None:
+        raise ValidationError(_("An application that is “%(status)s” cannot be %(action)s.")
+                              % {"status": application.get_status_display(), "action": S(to).label.lower()},
+                              code="out_of_order")
+    ApplicationEvent.objects.create(application=application, from_status=application.status, to_status=to,
+                                    actor=actor, note=note)
+    application.status = to
+    audit_record(action=f"advertising_{kind}", request=request, actor=actor, target=f"application #{application.pk}",
+                 application=application.pk, note=note[:500])
+    return application
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _require_applicant(application: Application, actor) -> None:
+    if getattr(actor, "pk", None) != application.applicant_id:
+        raise PermissionDenied(_("Only the applicant may do this."))
+
+
+# --- the applicant ----------------------------------------------------------------------------------
+
+APPLICATION_FIELDS = ["applicant_type", "juristic_tax_id", "juristic_name", "method", "message_gist", "width_m",
+                      "height_m", "notice_count", "start_date", "end_date", "undertakes_removal"]
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(APPLICATION_FIELDS) - {"locations"}
+    if unknown:
+        raise ValidationError(_("Unknown field(s): %s") % ", ".join(sorted(unknown)))
+    cleaned = dict(fields)
+    errors = []
+    if "method" in cleaned and cleaned["method"] not in Method.values:
+        errors.append(_("Choose posting, dropping or scattering."))
+    for name in ("width_m", "height_m"):
+        if name in cleaned:
+            try:
+                cleaned[name] = parse_amount(cleaned[name])
+                if cleaned[name] <= 0:
+                    raise MoneyError
+            except MoneyError:
+                errors.append(_("The size must be in metres, above zero, at most 2 decimals."))
+    if "notice_count" in cleaned:
+        try:
+            cleaned["notice_count"] = int(cleaned["notice_count"])
+            if cleaned["notice_count"] <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(_("The number of notices must be a whole number above zero."))
+    for name in ("start_date", "end_date"):
+        if name in cleaned and not isinstance(cleaned[name], datetime.date):
+            try:
+                cleaned[name] = datetime.date.fromisoformat(str(cleaned[name]))
+            except ValueError:
+                errors.append(_("Dates are written YYYY-MM-DD."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def application_save_draft(*, applicant, application: Application | None = None, request=None,
+                           **fields) -> Application:
+    """Create or change a draft; it is checked against the LAO's conditions when submitted."""
+    if not applicant or not applicant.is_authenticated or not applicant.national_id:
+        raise PermissionDenied(_("Sign in with DOPA Digital ID to apply."))
+    fields = _clean_fields(fields)
+    locations = fields.pop("locations", None)
+    if application is None:
+        defaults = {"message_gist": "", "width_m": Decimal("0.01"), "height_m": Decimal("0.01"), "notice_count": 1,
+                    "start_date": timezone.localdate(), "end_date": timezone.localdate(), "method": Method.POSTING}
+        application = Application.objects.create(applicant=applicant, **{**defaults, **fields})
+        ApplicationEvent.objects.create(application=application, to_status=S.DRAFT, actor=applicant)
+    else:
+        application = _locked(application)
+        _require_applicant(application, applicant)
+        if application.status not in (S.DRAFT, S.MORE_INFO):
+            raise ValidationError(_("Only a draft, or an application sent back for more information, can be "
+                                    "changed."), code="out_of_order")
+        for name, value in fields.items():
+            setattr(application, name, value)
+        application.save()
+    if locations is not None:
+        application.locations.all().delete()
+        for place in locations:
+            description = str(place.get("description", "")).strip()
+            if description:
+                ApplicationLocation.objects.create(application=application, description=description[:300],
+                                                   latitude=place.get("latitude") or None,
+                                                   longitude=place.get("longitude") or None)
+    return application
+
+
+def _sniff(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+@transaction.atomic
+def document_upload(*, application: Application, kind: str, upload, actor, request=None) -> ApplicationDocument:
+    """Store an upload in this LAO's folder: JPEG, PNG or PDF (by content, not name), at most 5 MB.
+    A file refused is not stored at all."""
+    application = _locked(application)
+    _require_applicant(application, actor)
+    if kind == DocumentKind.REMOVAL_PHOTO:
+        if application.status != S.ISSUED:
+            raise ValidationError(_("A removal photo belongs to an issued permit."), code="out_of_order")
+    elif application.status not in (S.DRAFT, S.MORE_INFO):
+        raise ValidationError(_("Documents are added while the application is a draft or needs more "
+                                "information."), code="out_of_order")
+    if kind not in DocumentKind.values:
+        raise ValidationError(_("Unknown kind of document."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("“%(name)s” is larger than 5 MB.") % {"name": upload.name}, code="too_large")
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = _sniff(head)
+    allowed = {"image/jpeg", "image/png"} if kind in (DocumentKind.SAMPLE, DocumentKind.REMOVAL_PHOTO) else \
+        {"image/jpeg", "image/png", "application/pdf"}
+    if content_type not in allowed:
+        raise ValidationError(_("“%(name)s” must be a JPEG or PNG image%(pdf)s.")
+                              % {"name": upload.name, "pdf": "" if kind == DocumentKind.SAMPLE else _(" or a PDF")},
+                              code="wrong_type")
+    document = ApplicationDocument(application=application, kind=kind, original_name=upload.name[:200],
+                                   content_type=content_type, size=upload.size, uploaded_by=actor)
+    document.file.save(upload.name, upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # nothing left behind if the row cannot be saved
+        raise
+    audit_record(action="advertising_document_uploaded", request=request, actor=actor,
+                 target=f"application #{application.pk}", kind=kind, size=upload.size)
+    return document
+
+
+def check_against_policy(application: Application, *, today: datetime.date) -> list[str]:
+    """Every way the application breaks the LAO's conditions, in the applicant's language."""
+    policy = policy_get()
+    problems = []
+    if application.end_date < application.start_date:
+        problems.append(_("The end date is before the start date."))
+    if application.start_date < today:
+        problems.append(_("The start date has passed."))
+    elif (application.start_date - today).days < policy.apply_days_ahead:
+        problems.append(_("Apply at least %(days)d days before the start.") % {"days": policy.apply_days_ahead})
+    days = (application.end_date - application.start_date).days + 1
+    if days > policy.max_days:
+        problems.append(_("The period is %(days)d days; this LAO allows at most %(max)d.")
+                        % {"days": days, "max": policy.max_days})
+    if application.notice_count > policy.max_notices:
+        problems.append(_("%(count)d notices; this LAO allows at most %(max)d per application.")
+                        % {"count": application.notice_count, "max": policy.max_notices})
+    if application.width_m > policy.max_width_m or application.height_m > policy.max_height_m:
+        problems.append(_("A notice of %(w)s × %(h)s m is larger than the %(mw)s × %(mh)s m allowed.")
+                        % {"w": application.width_m, "h": application.height_m, "mw": policy.max_width_m,
+                           "mh": policy.max_height_m})
+    if not application.message_gist.strip():
+        problems.append(_("Give the gist of the message."))
+    if not application.locations.exists():
+        problems.append(_("Give at least one place."))
+    if not application.documents.filter(kind=DocumentKind.SAMPLE).exists():
+        problems.append(_("Upload a sample of the notice."))
+    if not application.undertakes_removal:
+        problems.append(_("Undertake to remove the notices when the permit ends."))
+    if application.applicant_type == ApplicantType.JURISTIC and not (
+            tin.is_valid(application.juristic_tax_id) and application.juristic_name.strip()):
+        problems.append(_("Give the juristic person's name and valid 13-digit tax ID."))
+    return problems
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor, today: datetime.date | None = None,
+                       request=None) -> Application:
+    today = today or timezone.localdate()
+    application = _locked(application)
+    _require_applicant(application, actor)
+    if application.status not in (S.DRAFT, S.MORE_INFO):
+        raise ValidationError(_("This application has already been submitted."), code="out_of_order")
+    problems = check_against_policy(application, today=today)
+    if problems:
+        raise ValidationError(problems, code="against_policy")
+    first = application.status == S.DRAFT
+    _move(application, S.SUBMITTED, actor=actor, request=request)
+    if first:
+        application.submitted_at = timezone.now()
+        application.decision_due = today + datetime.timedelta(days=policy_get().decision_days)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor, reason: str = "", request=None) -> Application:
+    application = _locked(application)
+    _require_applicant(application, actor)
+    _move(application, S.WITHDRAWN, actor=actor, request=request, note=reason)
+    application.save()
+    for invoice in Invoice.objects.filter(source=INVOICE_SOURCE, source_id=application.pk, status=InvoiceStatus.OPEN):
+        invoice_cancel(invoice=invoice, reason=_("application withdrawn"), actor=actor, request=request)
+    return application
+
+
+# --- officers -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def application_request_info(*, application: Application, actor, note: str, request=None) -> Application:
+    require(actor, Action.GIVE_OPINION)
+    if not note.strip():
+        raise ValidationError(_("Say what information is needed."))
+    application = _locked(application)
+    _move(application, S.MORE_INFO, actor=actor, request=request, note=note)
+    application.info_request = note.strip()
+    application.save()
+    transaction.on_commit(lambda: _notify(application, _("More information needed for your application"),
+                                          note.strip()))
+    return application
+
+
+@transaction.atomic
+def application_give_opinion(*, application: Application, actor, opinion: str, recommends: str,
+                             request=None) -> Application:
+    """ความเห็นของเจ้าหน้าที่: the clerk's opinion and recommendation, for the official's order."""
+    require(actor, Action.GIVE_OPINION)
+    if recommends not in ("approve", "refuse") or not opinion.strip():
+        raise ValidationError(_("Write the opinion and recommend approving or refusing."))
+    application = _locked(application)
+    _move(application, S.OPINION_GIVEN, actor=actor, request=request, note=opinion)
+    application.opinion, application.opinion_recommends = opinion.strip(), recommends
+    application.opinion_by, application.opinion_at = actor, timezone.now()
+    application.save()
+    return application
+
+
+def fee_for(application: Application) -> Decimal:
+    policy = policy_get()
+    fee = policy.fee_amount * (application.notice_count if policy.fee_basis == FeeBasis.PER_SIGN else 1)
+    return fee
+
+
+@transaction.atomic
+def application_order(*, application: Application, actor, approve: bool, conditions: str = "", reasons: str = "",
+                      request=None) -> Application:
+    """คำสั่งของเจ้าพนักงานท้องถิ่น: approve with conditions (the fee becomes due), or refuse with reasons."""
+    require(actor, Action.SIGN_ORDERS)
+    policy = policy_get()
+    if policy.signer_user_ids and actor.pk not in policy.signer_user_ids:
+        raise PermissionDenied(_("This LAO has named who may sign orders, and you are not one of them."))
+    application = _locked(application)
+    if approve:
+        _move(application, S.APPROVED, actor=actor, request=request, note=conditions)
+        application.order_conditions = conditions.strip()
+        application.fee_amount = fee_for(application)
+    else:
+        if not reasons.strip():
+            raise ValidationError(_("Give the reasons for refusing."))
+        _move(application, S.REFUSED, actor=actor, request=request, note=reasons)
+        application.order_reasons = reasons.strip()
+    application.order_by, application.order_at = actor, timezone.now()
+    application.save()
+    if approve:
+        if application.fee_amount > 0:
+            invoice_issue(
+                source=INVOICE_SOURCE, source_id=application.pk, amount=application.fee_amount,
+                due_date=max(timezone.localdate(), application.start_date - datetime.timedelta(days=1)),
+                description=_("Advertising permit fee, application #%(id)d") % {"id": application.pk},
+                payer_name=_applicant_name(application), actor=actor, request=request)
+        else:
+            permit_issue(application=application, actor=actor, request=request)
+    transaction.on_commit(lambda: _notify(application, _("Decision on your advertising application"),
+                                          conditions or reasons))
+    return application
+
+
+def _applicant_name(application: Application) -> str:
+    from django.contrib.auth import get_user_model
+
+    if application.applicant_type == ApplicantType.JURISTIC:
+        return application.juristic_name
+    user = get_user_model().objects.filter(pk=application.applicant_id).first()
+    return user.display_name if user else ""
+
+
+@transaction.atomic
+def permit_issue(*, application: Application, actor=None, request=None) -> Permit:
+    """The permit, numbered within the fiscal year of its issue (1 Oct – 30 Sep)."""
+    application = _locked(application)
+    existing = Permit.objects.filter(application=application).first()
+    if existing is not None:
+        return existing  # issuing twice is harmless (a payment notified twice, say)
+    now = timezone.now()
+    year = fiscal_year(timezone.localdate(now))
+    counter, _created = PermitCounter.objects.select_for_update().get_or_create(fiscal_year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    permit = Permit.objects.create(
+        application=application, fiscal_year=year, number=counter.last_number, issued_at=now,
+        valid_from=application.start_date, valid_to=application.end_date, method=application.method,
+        notice_count=application.notice_count)
+    _move(application, S.ISSUED, actor=actor, request=request, note=permit.display_number)
+    application.save()
+    transaction.on_commit(lambda: _notify(application, _("Your advertising permit %(number)s")
+                                          % {"number": permit.display_number}, ""))
+    return permit
+
+
+@receiver(invoice_paid, sender=INVOICE_SOURCE)
+def fee_paid(sender, invoice, **kwargs):
+    """Billing says the fee is paid: issue the permit (its own transaction, after the payment's)."""
+    application = Application.objects.filter(pk=invoice.source_id, status=S.APPROVED).first()
+    if application is not None:
+        permit_issue(application=application)
+
+
+@transaction.atomic
+def permit_revoke(*, permit: Permit, actor, reasons: str, request=None) -> Permit:
+    require(actor, Action.SIGN_ORDERS)
+    if not reasons.strip():
+        raise ValidationError(_("Give the reasons for revoking."))
+    permit = Permit.objects.select_for_update().select_related("application").get(pk=permit.pk)
+    if permit.revoked_at:
+        raise ValidationError(_("This permit is already revoked."), code="out_of_order")
+    permit.revoked_at, permit.revoked_by, permit.revoke_reasons = timezone.now(), actor, reasons.strip()
+    permit.save(update_fields=["revoked_at", "revoked_by", "revoke_reasons"])
+    application = _locked(permit.application)
+    _move(application, S.REVOKED, actor=actor, request=request, note=reasons)
+    application.save()
+    transaction.on_commit(lambda: _notify(application, _("Your advertising permit %(number)s was revoked")
+                                          % {"number": permit.display_number}, reasons))
+    return permit
+
+
+@transaction.atomic
+def removal_confirm(*, permit: Permit, actor, photo=None, request=None) -> Permit:
+    """The notices were taken down: a photo from the holder, or an officer's check on site."""
+    permit = Permit.objects.select_for_update().select_related("application").get(pk=permit.pk)
+    if permit.removal_confirmed_at:
+        return permit
+    if getattr(actor, "pk", None) == permit.application.applicant_id:
+        if photo is None:
+            raise ValidationError(_("Upload a photo showing the notices removed."))
+        document_upload(application=permit.application, kind=DocumentKind.REMOVAL_PHOTO, upload=photo,
+                        actor=actor, request=request)
+        evidence = "photo"
+    else:
+        require(actor, Action.CHECK_REMOVAL)
+        evidence = "officer_check"
+    permit.removal_confirmed_at, permit.removal_confirmed_by = timezone.now(), actor
+    permit.removal_evidence = evidence
+    permit.save(update_fields=["removal_confirmed_at", "removal_confirmed_by", "removal_evidence"])
+    audit_record(action="advertising_removal_confirmed", request=request, actor=actor,
+                 target=permit.display_number, evidence=evidence)
+    return permit
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+def _notify(application: Application, subject: str, body: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=application.applicant_id).first()
+    if user is None or not user.email:
+        return
+    lao = current_lao()
+    link = f"{lao.site_url}advertising/applications/{application.pk}/" if lao else ""
+    send_mail(subject=subject, message=f"{body}\n\n{link}".strip(), from_email=settings.DEFAULT_FROM_EMAIL,
+              recipient_list=[user.email], fail_silently=True)
+
+
+REMIND_DAYS_BEFORE = {3, 1}
+REMIND_EVERY_DAYS_AFTER = 3
+
+
+def permit_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Before expiry (3 days and 1 day), then every 3 days after it until removal is confirmed; at most one
+    reminder a day per permit. Returns how many were sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    permits = Permit.objects.select_related("application").filter(revoked_at__isnull=True,
+                                                                   removal_confirmed_at__isnull=True)
+    for permit in permits:
+        if permit.last_reminder_on == today:
+            continue
+        days_left = (permit.valid_to - today).days
+        if days_left in REMIND_DAYS_BEFORE:
+            subject = _("Your permit %(number)s ends on %(date)s: remove the notices then") % {
+                "number": permit.display_number, "date": permit.valid_to.strftime("%d/%m/%Y")}
+        elif days_left < 0 and (-days_left - 1) % REMIND_EVERY_DAYS_AFTER == 0:
+            subject = _("Your permit %(number)s has ended: remove the notices and confirm it") % {
+                "number": permit.display_number}
+        else:
+            continue
+        with transaction.atomic():
+            Permit.objects.filter(pk=permit.pk).update(last_reminder_on=today)
+            transaction.on_commit(lambda p=permit, s=subject: _notify(p.application, s, ""))
+        sent += 1
+    return sent
+
+

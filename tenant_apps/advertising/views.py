@@ -1,8 +1,230 @@
-from django.shortcuts import render
+"""Pages of a municipality's, SAO's or Pattaya's site for advertising permits."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .selectors import policy_get
+from tenant_apps.officers.access import Action, request_access
+from tenant_apps.officers.decorators import officer_required
+
+from . import services
+from .models import ApplicantType, Application, ApplicationDocument, DocumentKind, Method, Permit
+from .selectors import applications_for_officers, applications_of, deadline_flag, permit_by_number, policy_get
+
+
+def _messages(error) -> list[str]:
+    return getattr(error, "messages", None) or [str(error)]
 
 
 def advertising_conditions(request):
     """What an applicant must know before asking to post, drop or scatter notices here."""
     return render(request, "advertising/conditions.html", {"lao": request.tenant, "policy": policy_get()})
+
+
+class ApplicationForm(forms.Form):
+    applicant_type = forms.ChoiceField(label=gettext_lazy("Applying"), choices=ApplicantType.choices)
+    juristic_name = forms.CharField(label=gettext_lazy("Juristic person's name"), required=False, max_length=200)
+    juristic_tax_id = forms.CharField(label=gettext_lazy("Juristic person's tax ID"), required=False, max_length=13)
+    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=Method.choices)
+    message_gist = forms.CharField(label=gettext_lazy("Gist of the message"), widget=forms.Textarea(attrs={"rows": 3}))
+    width_m = forms.DecimalField(label=gettext_lazy("Width (m)"), max_digits=5, decimal_places=2, min_value=0.01)
+    height_m = forms.DecimalField(label=gettext_lazy("Height (m)"), max_digits=5, decimal_places=2, min_value=0.01)
+    notice_count = forms.IntegerField(label=gettext_lazy("Number of notices"), min_value=1)
+    start_date = forms.DateField(label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    location = forms.CharField(label=gettext_lazy("Place (road, site)"), max_length=300)
+    latitude = forms.DecimalField(label=gettext_lazy("Latitude (optional, from the map)"), required=False,
+                                  max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label=gettext_lazy("Longitude (optional)"), required=False, max_digits=9,
+                                   decimal_places=6)
+    undertakes_removal = forms.BooleanField(label=gettext_lazy("I undertake to remove the notices when the permit "
+                                                               "ends"), required=False)
+
+
+def _fields(data: dict) -> dict:
+    fields = {k: v for k, v in data.items() if k not in ("location", "latitude", "longitude")}
+    fields["locations"] = [{"description": data["location"], "latitude": data.get("latitude"),
+                            "longitude": data.get("longitude")}]
+    return fields
+
+
+@login_required
+def my_applications(request):
+    return render(request, "advertising/my_applications.html", {"applications": applications_of(request.user)})
+
+
+@login_required
+def application_edit(request, pk=None):
+    application = get_object_or_404(Application, pk=pk, applicant_id=request.user.pk) if pk else None
+    initial = {}
+    if application:
+        location = application.locations.first()
+        initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+        if location:
+            initial.update(location=location.description, latitude=location.latitude, longitude=location.longitude)
+    form = ApplicationForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_save_draft(applicant=request.user, application=application,
+                                                          request=request, **_fields(form.cleaned_data))
+            for kind in (DocumentKind.SAMPLE, DocumentKind.CONSENT, DocumentKind.ID_DOCUMENT):
+                for upload in request.FILES.getlist(kind):
+                    services.document_upload(application=application, kind=kind, upload=upload, actor=request.user,
+                                             request=request)
+            if request.POST.get("submit"):
+                services.application_submit(application=application, actor=request.user, request=request)
+                messages.success(request, _("Submitted. The LAO will decide by %(date)s.")
+                                 % {"date": application.decision_due.strftime("%d/%m/%Y")})
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("advertising:application", pk=application.pk)
+        except (ValidationError, PermissionDenied) as error:
+            errors = _messages(error)
+    return render(request, "advertising/application_form.html", {
+        "form": form, "application": application, "errors": errors, "policy": policy_get(),
+    }, status=400 if (errors or form.errors) else 200)
+
+
+def _visible_application(request, pk) -> tuple[Application, bool]:
+    """The applicant sees their own; officers of this LAO see all. Returns (application, as_officer)."""
+    application = get_object_or_404(Application.objects.select_related("permit"), pk=pk)
+    if application.applicant_id == getattr(request.user, "pk", None):
+        return application, False
+    if request_access(request).allows(Action.VIEW_APPLICATIONS):
+        from shared_apps.accounts.services import has_second_factor
+
+        if has_second_factor(request):
+            return application, True
+    raise Http404
+
+
+@login_required
+def application_page(request, pk):
+    application, as_officer = _visible_application(request, pk)
+    if request.method == "POST":
+        operation = request.POST.get("operation", "")
+        note = request.POST.get("note", "")
+        try:
+            if operation == "submit":
+                services.application_submit(application=application, actor=request.user, request=request)
+            elif operation == "withdraw":
+                services.application_withdraw(application=application, actor=request.user, reason=note,
+                                              request=request)
+            elif operation == "request_info":
+                services.application_request_info(application=application, actor=request.user, note=note,
+                                                  request=request)
+            elif operation == "opinion":
+                services.application_give_opinion(application=application, actor=request.user, opinion=note,
+                                                  recommends=request.POST.get("recommends", ""), request=request)
+            elif operation in ("approve", "refuse"):
+                services.application_order(application=application, actor=request.user,
+                                           approve=operation == "approve", conditions=note, reasons=note,
+                                           request=request)
+            elif operation == "revoke":
+                services.permit_revoke(permit=application.permit, actor=request.user, reasons=note, request=request)
+            elif operation == "removed":
+                services.removal_confirm(permit=application.permit, actor=request.user,
+                                         photo=request.FILES.get("photo"), request=request)
+            elif operation == "upload":
+                for upload in request.FILES.getlist("document"):
+                    services.document_upload(application=application, kind=request.POST.get("kind", ""),
+                                             upload=upload, actor=request.user, request=request)
+            else:
+                raise ValidationError(_("Unknown action."))
+            messages.success(request, _("Saved."))
+            return redirect("advertising:application", pk=application.pk)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(_messages(error)))
+    permit = getattr(application, "permit", None)
+    return render(request, "advertising/application.html", {
+        "application": application, "as_officer": as_officer, "permit": permit,
+        "permit_status": permit.status_on(timezone.localdate()) if permit else "",
+        "events": application.events.all(), "documents": application.documents.all(),
+        "flag": deadline_flag(application, timezone.localdate()), "access": request_access(request),
+        "document_kinds": DocumentKind.choices,
+    })
+
+
+@login_required
+def document_download(request, pk, document_id):
+    """Uploads are never public: served from this LAO's schema to the applicant or its officers only."""
+    application, _as_officer = _visible_application(request, pk)
+    document = get_object_or_404(ApplicationDocument, pk=document_id, application=application)
+    return FileResponse(document.file.open("rb"), content_type=document.content_type,
+                        filename=document.original_name)
+
+
+@officer_required(Action.VIEW_APPLICATIONS)
+def officer_queue(request):
+    status = request.GET.get("status", "")
+    today = timezone.localdate()
+    applications = [(a, deadline_flag(a, today)) for a in applications_for_officers(status=status)[:200]]
+    return render(request, "advertising/queue.html", {"applications": applications, "status": status})
+
+
+def permit_document(permit: Permit, *, lao, verify_url: str) -> bytes:
+    from shared_apps.documents.pdf import BASE_CSS, qr_svg, render_pdf
+
+    application = permit.application
+    html = render_to_string("advertising/permit_pdf.html", {
+        "css": BASE_CSS, "lao": lao, "permit": permit, "application": application,
+        "locations": application.locations.all(), "holder": services._applicant_name(application),
+        "policy": policy_get(), "qr": qr_svg(verify_url), "verify_url": verify_url,
+    })
+    return render_pdf(html=html)
+
+
+@login_required
+def permit_pdf(request, pk):
+    application, _as_officer = _visible_application(request, pk)
+    permit = get_object_or_404(Permit, application=application)
+    verify_url = f"{request.tenant.site_url}permits/{permit.fiscal_year}/{permit.number}/"
+    pdf = permit_document(permit, lao=request.tenant, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="permit-{permit.number}-{permit.fiscal_year}.pdf"'
+    return response
+
+
+def permit_verify(request, fiscal_year, number):
+    """Public: anyone who scans the notice's QR sees whether it is allowed, and nothing personal."""
+    permit = permit_by_number(fiscal_year=fiscal_year, number=number)
+    status = permit.status_on(timezone.localdate()) if permit else "unknown"
+    return render(request, "advertising/verify.html", {"permit": permit, "status": status,
+                                                       "number": f"{number}/{fiscal_year}"},
+                  status=200 if permit else 404)
+
+
+class PolicyForm(forms.Form):
+    fee_basis = forms.ChoiceField(label=gettext_lazy("Fee charged"), choices=[("per_sign", gettext_lazy("per notice")),
+                                                                                ("per_permit", gettext_lazy("per permit"))])
+    fee_amount = forms.DecimalField(label=gettext_lazy("Fee (baht, at most 200)"), max_digits=6, decimal_places=2)
+    max_width_m = forms.DecimalField(label=gettext_lazy("Largest width (m)"), max_digits=5, decimal_places=2)
+    max_height_m = forms.DecimalField(label=gettext_lazy("Largest height (m)"), max_digits=5, decimal_places=2)
+    max_days = forms.IntegerField(label=gettext_lazy("Longest period (days)"), min_value=1)
+    max_notices = forms.IntegerField(label=gettext_lazy("Most notices per application"), min_value=1)
+    apply_days_ahead = forms.IntegerField(label=gettext_lazy("Apply at least (days ahead)"), min_value=0)
+    decision_days = forms.IntegerField(label=gettext_lazy("Decision within (days)"), min_value=1)
+    banned_locations = forms.CharField(label=gettext_lazy("Places where notices are not allowed"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    signer_title = forms.CharField(label=gettext_lazy("Title of the official who signs orders"), max_length=200)
+
+
+@officer_required(Action.MANAGE_ADVERTISING_POLICY)
+def policy_page(request):
+    policy = policy_get()
+    form = PolicyForm(request.POST or None, initial={name: getattr(policy, name) for name in PolicyForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advertising_policy_update(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("advertising:policy")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "advertising/policy.html", {"form": form}, status=400 if form.errors else 200)

@@ -28,6 +28,14 @@ class Action:
     ASSESS_RETURNS = "assess_returns"
     VIEW_RETURNS = "view_returns"
     MANAGE_ORDINANCES = "manage_ordinances"
+    # money
+    RECORD_PAYMENTS = "record_payments"
+    # advertising permits
+    GIVE_OPINION = "give_opinion"
+    SIGN_ORDERS = "sign_orders"
+    VIEW_APPLICATIONS = "view_applications"
+    CHECK_REMOVAL = "check_removal"
+    MANAGE_ADVERTISING_POLICY = "manage_advertising_policy"
 
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -39,6 +47,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.ASSESS_RETURNS: frozenset({Role.APPROVER}),  # an assessment (ประเมิน) is an order
     Action.VIEW_RETURNS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
     Action.MANAGE_ORDINANCES: frozenset({Role.LAO_ADMIN, Role.FINANCE}),
+    Action.RECORD_PAYMENTS: frozenset({Role.FINANCE}),
+    Action.GIVE_OPINION: frozenset({Role.CLERK}),
+    Action.SIGN_ORDERS: frozenset({Role.APPROVER}),
+    Action.VIEW_APPLICATIONS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
+    Action.CHECK_REMOVAL: frozenset({Role.CLERK}),
+    Action.MANAGE_ADVERTISING_POLICY: frozenset({Role.LAO_ADMIN}),
 }
 ACTION_LABELS = {
     Action.MANAGE_OFFICERS: gettext_lazy("manage officers and their roles"),
@@ -49,6 +63,12 @@ ACTION_LABELS = {
     Action.ASSESS_RETURNS: gettext_lazy("assess another amount for a return"),
     Action.VIEW_RETURNS: gettext_lazy("see returns and businesses that have not filed"),
     Action.MANAGE_ORDINANCES: gettext_lazy("record ordinance rates and filing rules"),
+    Action.RECORD_PAYMENTS: gettext_lazy("record payments taken at the counter"),
+    Action.GIVE_OPINION: gettext_lazy("give the officer's opinion on an application"),
+    Action.SIGN_ORDERS: gettext_lazy("sign the local official's order"),
+    Action.VIEW_APPLICATIONS: gettext_lazy("see the applications made to this LAO"),
+    Action.CHECK_REMOVAL: gettext_lazy("confirm that notices were removed"),
+    Action.MANAGE_ADVERTISING_POLICY: gettext_lazy("set this LAO's advertising conditions"),
 }
 ROLE_LABELS = {**{role.value: role.label for role in Role},
                OBSERVER: gettext_lazy("Provincial office (read-only)")}

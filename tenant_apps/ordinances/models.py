@@ -84,12 +84,15 @@ class FilingRule(models.Model):
     moves_to_working_day = models.BooleanField(
         _("a deadline on a weekend or public holiday moves to the next working day"), default=True)
     surcharge_percent_per_month = models.DecimalField(
+        # xgettext:no-python-format
         _("surcharge, % of the tax per month or part of a month late"), max_digits=5, decimal_places=2,
         default=Decimal("0"), validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
     surcharge_cap_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("surcharge cap, % of the tax"), max_digits=6, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))])
     penalty_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("penalty for late filing, % of the tax"), max_digits=5, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
     effective_from = models.DateField(_("in force from"))

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    """The one path money takes: an obligation becomes an invoice; every channel posts payments here."""
+
+    name = "tenant_apps.billing"
+    label = "billing"
+    verbose_name = _("Billing")
