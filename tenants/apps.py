@@ -33,5 +33,6 @@ class TenantsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (cache invalidation)
+        import localservice.celery  # noqa: F401  (so tasks use our Celery app and its settings)
 
         post_migrate.connect(ensure_dla_group, sender=self)

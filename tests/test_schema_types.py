@@ -5,7 +5,7 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 PAO_ONLY = {"ordinances_ordinancerate", "ordinances_filingrule", "businesses_business", "businesses_businessapikey", "hotel_fee_hotelreturn", "hotel_fee_hotelguest", "petroleum_tax_petroleumreturn", "petroleum_tax_petroleumline", "tobacco_tax_tobaccoreturn", "tobacco_tax_tobaccoline"}
-MUNICIPAL_ONLY = {"advertising_advertisingpolicy"}
+MUNICIPAL_ONLY = {"advertising_advertisingpolicy", "advertising_application", "advertising_applicationdocument", "advertising_permit", "advertising_permitcounter"}
 EVERY_LAO = {"lao_profile_laoprofile", "lao_profile_announcement", "officers_officer", "officers_invitation"}
 PUBLIC_ONLY = {"tenants_lao", "geography_province", "accounts_user", "django_session"}
 

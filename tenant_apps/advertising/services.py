@@ -384,9 +384,11 @@ def permit_issue(*, application: Application, actor=None, request=None) -> Permi
     return permit
 
 
-@receiver(invoice_paid, sender=INVOICE_SOURCE)
+@receiver(invoice_paid)
 def fee_paid(sender, invoice, **kwargs):
     """Billing says the fee is paid: issue the permit (its own transaction, after the payment's)."""
+    if invoice.source != INVOICE_SOURCE:  # senders are strings: compared by value here, not by identity
+        return
     application = Application.objects.filter(pk=invoice.source_id, status=S.APPROVED).first()
     if application is not None:
         permit_issue(application=application)
