@@ -53,6 +53,7 @@ SHARED_APPS = [
     "shared_apps.geography",
     "shared_apps.calendar",
     "tenants",
+    "shared_apps.ledger",
     "shared_apps.portal",
     "shared_apps.audit",  # also a LAO app: each schema keeps its own trail
 ]

@@ -344,7 +344,7 @@ def application_order(*, application: Application, actor, approve: bool, conditi
                 source=INVOICE_SOURCE, source_id=application.pk, amount=application.fee_amount,
                 due_date=max(timezone.localdate(), application.start_date - datetime.timedelta(days=1)),
                 description=_("Advertising permit fee, application #%(id)d") % {"id": application.pk},
-                payer_name=_applicant_name(application), actor=actor, request=request)
+                payer_name=_applicant_name(application), service="advertising", actor=actor, request=request)
         else:
             permit_issue(application=application, actor=actor, request=request)
     transaction.on_commit(lambda: _notify(application, _("Decision on your advertising application"),
@@ -384,14 +384,23 @@ def permit_issue(*, application: Application, actor=None, request=None) -> Permi
     return permit
 
 
+def _nullcontext():
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
 @receiver(invoice_paid)
-def fee_paid(sender, invoice, **kwargs):
+def fee_paid(sender, invoice, schema_name=None, **kwargs):
     """Billing says the fee is paid: issue the permit (its own transaction, after the payment's)."""
     if invoice.source != INVOICE_SOURCE:  # senders are strings: compared by value here, not by identity
         return
-    application = Application.objects.filter(pk=invoice.source_id, status=S.APPROVED).first()
-    if application is not None:
-        permit_issue(application=application)
+    from django_tenants.utils import schema_context
+
+    with schema_context(schema_name) if schema_name else _nullcontext():
+        application = Application.objects.filter(pk=invoice.source_id, status=S.APPROVED).first()
+        if application is not None:
+            permit_issue(application=application)
 
 
 @transaction.atomic

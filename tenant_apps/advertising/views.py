@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from tenant_apps.billing.selectors import payment_links
 from tenant_apps.officers.access import Action, request_access
 from tenant_apps.officers.decorators import officer_required
 
@@ -149,6 +150,7 @@ def application_page(request, pk):
         "events": application.events.all(), "documents": application.documents.all(),
         "flag": deadline_flag(application, timezone.localdate()), "access": request_access(request),
         "document_kinds": DocumentKind.choices,
+        "pay": payment_links(source=services.INVOICE_SOURCE, source_id=application.pk),
     })
 
 

@@ -5,6 +5,19 @@ from . import api, views
 app_name = "billing"
 urlpatterns = [
     path("billing/invoices/", views.invoices, name="invoices"),
+    path("billing/statements/", views.statements, name="statements"),
+    path("billing/receipts/", views.receipts, name="receipts"),
+    path("billing/settings/", views.settings_page, name="settings"),
+    path("pay/<str:token>/", views.slip, name="slip"),
+    path("pay/<str:token>/slip.pdf", views.slip_pdf, name="slip-pdf"),
+    path("receipts/<str:token>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
+    path("receipts/<str:token>/", views.receipt_verify, name="receipt-verify"),
     path("api/billing/invoices/", api.OpenInvoicesApi.as_view(), name="api-invoices"),
     path("api/billing/invoices/<int:pk>/counter-payment/", api.CounterPaymentApi.as_view(), name="api-counter"),
+    path("api/billing/statements/", api.StatementUploadApi.as_view(), name="api-statements"),
+    path("api/billing/payments/<int:pk>/refunds/", api.RefundApi.as_view(), name="api-refund"),
+    path("api/billing/refunds/<int:pk>/status/", api.RefundStatusApi.as_view(), name="api-refund-status"),
+    path("api/receipts/<str:token>/", api.ReceiptVerifyApi.as_view(), name="api-receipt-verify"),
+    path("api/bank/json/", api.BankJsonSchemaApi.as_view(), name="api-bank-json-doc"),
+    path("api/bank/<str:adapter>/<str:command>/", api.BankNotificationView.as_view(), name="bank-notification"),
 ]

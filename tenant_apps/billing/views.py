@@ -1,14 +1,29 @@
-"""The finance officer's counter: open invoices, and payments taken in cash, by cheque or transfer."""
+"""Billing pages: the counter, pay-in slips, statement files, receipts, payment settings."""
+from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from shared_apps.payment_formats.statement import StatementError
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.decorators import officer_required
 
-from .models import Invoice, InvoiceStatus, PaymentMethod
-from .services import counter_payment_record
+from .models import Invoice, InvoiceStatus, PaymentMethod, PaymentSettings, Receipt, StatementFile
+from .reconciliation import statement_reconcile
+from .services import (amount_payable, counter_payment_record, invoice_current, payment_settings,
+                       payment_settings_update, receipt_void)
+
+
+def _messages(error) -> list[str]:
+    return getattr(error, "messages", None) or [str(error)]
 
 
 @officer_required(Action.RECORD_PAYMENTS)
@@ -25,10 +40,151 @@ def invoices(request):
             else:
                 messages.info(request, _("This slip number was already recorded; nothing was counted twice."))
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, " ".join(_messages(error)))
         return redirect("billing:invoices")
+    today = timezone.localdate()
+    open_invoices = list(Invoice.objects.filter(status=InvoiceStatus.OPEN).order_by("due_date")[:200])
+    for invoice in open_invoices:
+        invoice.payable_today = amount_payable(invoice, today)
     return render(request, "billing/invoices.html", {
-        "open": Invoice.objects.filter(status=InvoiceStatus.OPEN).order_by("due_date")[:200],
+        "open": open_invoices,
         "recent": Invoice.objects.filter(status=InvoiceStatus.PAID).order_by("-paid_at")[:20],
         "methods": [(m.value, m.label) for m in (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.TRANSFER)],
     })
+
+
+# --- pay-in slips ----------------------------------------------------------------------------------
+
+def slip_token(invoice: Invoice) -> str:
+    """A link to the slip that works only on this LAO's site (the schema is part of what is signed)."""
+    return signing.Signer(salt="pay-in-slip").sign(f"{connection.schema_name}.{invoice.pk}")
+
+
+def slip_url(invoice: Invoice) -> str:
+    return reverse("billing:slip", args=[slip_token(invoice)])
+
+
+def _slip_context(request, token: str) -> dict:
+    try:
+        schema, pk = signing.Signer(salt="pay-in-slip").unsign(token).rsplit(".", 1)
+    except (signing.BadSignature, ValueError):
+        raise Http404 from None
+    if schema != connection.schema_name:
+        raise Http404
+    invoice = get_object_or_404(Invoice, pk=pk)
+    if invoice.status == InvoiceStatus.CANCELLED and invoice.replaced_by_id:
+        invoice = Invoice.objects.get(pk=invoice.replaced_by_id)
+    if invoice.status == InvoiceStatus.OPEN:
+        invoice = invoice_current(invoice)  # a late invoice is replaced by today's amount
+    settings = payment_settings()
+    context = {"invoice": invoice, "settings": settings, "lao": request.tenant, "qr_svg": "", "barcode_svg": ""}
+    from shared_apps.payment_formats.thai_words import baht_text
+
+    context["amount_words"] = baht_text(invoice.amount)
+    if invoice.status == InvoiceStatus.OPEN and settings.biller_id:
+        from shared_apps.payment_formats.barcode import bill_payment_barcode_data, barcode_svg
+        from shared_apps.payment_formats.thai_qr import bill_payment_payload, qr_svg
+
+        context["qr_payload"] = bill_payment_payload(biller_id=settings.biller_id, ref1=invoice.ref1,
+                                                     ref2=invoice.ref2, amount=invoice.amount)
+        context["qr_svg"] = qr_svg(context["qr_payload"], scale=5)
+        context["barcode_data"] = bill_payment_barcode_data(biller_id=settings.biller_id, ref1=invoice.ref1,
+                                                            ref2=invoice.ref2,
+                                                            amount_satang=int(invoice.amount * 100))
+        context["barcode_svg"] = barcode_svg(context["barcode_data"])
+    context["slip_token"] = slip_token(invoice)
+    return context
+
+
+def slip(request, token):
+    """ใบแจ้งชำระเงิน: Thai QR and the BOT barcode, amounts in figures and words, Ref1/Ref2, due date."""
+    context = _slip_context(request, token)
+    if context["slip_token"] != token:  # replaced since: show the slip of the invoice that stands now
+        return redirect("billing:slip", token=context["slip_token"])
+    return render(request, "billing/slip.html", context)
+
+
+def slip_pdf(request, token):
+    from shared_apps.documents.pdf import BASE_CSS, render_pdf
+
+    context = _slip_context(request, token)
+    pdf = render_pdf(html=render_to_string("billing/slip_pdf.html", {**context, "css": BASE_CSS}, request=request))
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
+# --- statements, receipts, settings -----------------------------------------------------------------
+
+@officer_required(Action.RECORD_PAYMENTS)
+def statements(request):
+    record, errors = None, []
+    if request.method == "POST":
+        upload = request.FILES.get("statement")
+        if upload is None or upload.size > 50 * 1024 * 1024:
+            errors = [_("Choose the bank's file (at most 50 MB).")]
+        else:
+            try:
+                record = statement_reconcile(data=upload.read(), name=upload.name, actor=request.user, request=request)
+            except StatementError as error:
+                errors = error.errors
+    return render(request, "billing/statements.html", {
+        "record": record, "errors": errors, "files": StatementFile.objects.all()[:30]},
+        status=400 if errors else 200)
+
+
+@officer_required(Action.RECORD_PAYMENTS)
+def receipts(request):
+    if request.method == "POST":
+        receipt = get_object_or_404(Receipt, pk=request.POST.get("receipt"))
+        try:
+            receipt_void(receipt=receipt, reason=request.POST.get("reason", ""), actor=request.user, request=request)
+            messages.success(request, _("Receipt voided and a new one issued."))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(_messages(error)))
+        return redirect("billing:receipts")
+    return render(request, "billing/receipts.html", {"receipts": Receipt.objects.select_related("payment")[:200]})
+
+
+def receipt_pdf(request, token):
+    """The receipt as a PDF: for whoever holds its link (the payer, from their page)."""
+    from shared_apps.documents.pdf import BASE_CSS, qr_svg, render_pdf
+
+    receipt = get_object_or_404(Receipt.objects.select_related("payment"), token=token)
+    verify_url = request.build_absolute_uri(reverse("billing:receipt-verify", args=[receipt.token]))
+    html = render_to_string("billing/receipt_pdf.html", {"receipt": receipt, "lao": request.tenant, "css": BASE_CSS,
+                                                         "qr": qr_svg(verify_url), "verify_url": verify_url})
+    response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{receipt.fiscal_year}-{receipt.sequence}.pdf"'
+    return response
+
+
+def receipt_verify(request, token):
+    """Public: a receipt's QR says whether it is genuine and valid, with the amount and date, nothing else."""
+    receipt = Receipt.objects.filter(token=token).first()
+    return render(request, "billing/receipt_verify.html", {"receipt": receipt}, status=200 if receipt else 404)
+
+
+class PaymentSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PaymentSettings
+        fields = ["tax_id", "biller_suffix", "bank_code", "company_code", "company_account", "ref1_length",
+                  "ref1_check_digit", "ref2_scheme", "hmac_secret", "hmac_secret_previous", "allowed_sources",
+                  "ktb_user", "ktb_password"]
+        widgets = {"hmac_secret": forms.PasswordInput(render_value=True),
+                   "hmac_secret_previous": forms.PasswordInput(render_value=True),
+                   "ktb_password": forms.PasswordInput(render_value=True),
+                   "allowed_sources": forms.Textarea(attrs={"rows": 3})}
+
+
+@officer_required(Action.MANAGE_PAYMENT_SETTINGS)
+def settings_page(request):
+    form = PaymentSettingsForm(request.POST or None, instance=payment_settings())
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_settings_update(actor=request.user, request=request,
+                                    **{name: form.cleaned_data[name] for name in PaymentSettingsForm.Meta.fields})
+            messages.success(request, _("Saved."))
+            return redirect("billing:settings")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "billing/settings.html", {"form": form, "title": gettext_lazy("Payment settings")},
+                  status=400 if form.errors else 200)

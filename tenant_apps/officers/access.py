@@ -30,6 +30,7 @@ class Action:
     MANAGE_ORDINANCES = "manage_ordinances"
     # money
     RECORD_PAYMENTS = "record_payments"
+    MANAGE_PAYMENT_SETTINGS = "manage_payment_settings"
     # advertising permits
     GIVE_OPINION = "give_opinion"
     SIGN_ORDERS = "sign_orders"
@@ -48,6 +49,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_RETURNS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
     Action.MANAGE_ORDINANCES: frozenset({Role.LAO_ADMIN, Role.FINANCE}),
     Action.RECORD_PAYMENTS: frozenset({Role.FINANCE}),
+    Action.MANAGE_PAYMENT_SETTINGS: frozenset({Role.LAO_ADMIN, Role.FINANCE}),
     Action.GIVE_OPINION: frozenset({Role.CLERK}),
     Action.SIGN_ORDERS: frozenset({Role.APPROVER}),
     Action.VIEW_APPLICATIONS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
@@ -64,6 +66,7 @@ ACTION_LABELS = {
     Action.VIEW_RETURNS: gettext_lazy("see returns and businesses that have not filed"),
     Action.MANAGE_ORDINANCES: gettext_lazy("record ordinance rates and filing rules"),
     Action.RECORD_PAYMENTS: gettext_lazy("record payments taken at the counter"),
+    Action.MANAGE_PAYMENT_SETTINGS: gettext_lazy("set how this LAO is paid through the bank"),
     Action.GIVE_OPINION: gettext_lazy("give the officer's opinion on an application"),
     Action.SIGN_ORDERS: gettext_lazy("sign the local official's order"),
     Action.VIEW_APPLICATIONS: gettext_lazy("see the applications made to this LAO"),

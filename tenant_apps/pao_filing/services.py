@@ -83,6 +83,7 @@ class Assessment:
     amount_due: Decimal
     previous_tax: Decimal | None = None
     difference: Decimal | None = None
+    rule: object = None
 
     @property
     def tax(self) -> Decimal:
@@ -146,14 +147,14 @@ def return_preview(*, business: Business, data: dict, period: datetime.date, tod
     if original is None:
         surcharge, penalty = late_charges(tax=computation.tax, rule=rule, months=months)
         return Assessment(period, deadline, today, months, computation, surcharge, penalty,
-                          computation.tax + surcharge + penalty)
+                          computation.tax + surcharge + penalty, rule=rule)
     # An additional return charges (or credits) the difference; a surcharge runs on an increase
     # from the original deadline. No penalty: the filer corrected the return themselves.
     previous = current_tax(original)
     difference = computation.tax - previous
     surcharge, _penalty = late_charges(tax=difference, rule=rule, months=months, with_penalty=False)
     return Assessment(period, deadline, today, months, computation, surcharge, ZERO, difference + surcharge,
-                      previous_tax=previous, difference=difference)
+                      previous_tax=previous, difference=difference, rule=rule)
 
 
 def _may_file(*, business: Business, actor, api_key) -> None:
@@ -165,6 +166,21 @@ def _may_file(*, business: Business, actor, api_key) -> None:
     if business.status not in (BusinessStatus.APPROVED, BusinessStatus.CLOSED):
         raise ValidationError(_("%(business)s is not registered yet: returns can be filed once the PAO approves it.")
                               % {"business": business.name}, code="not_registered")
+
+
+def raise_obligation(*, ret: MonthlyReturn, spec: ReturnSpec, rule, base: Decimal, actor=None) -> None:
+    """What the return charges becomes the invoice billing collects; a credit raises none."""
+    from tenant_apps.billing.services import invoice_issue, payable_until
+
+    if ret.amount_due <= 0:
+        return
+    invoice_issue(
+        source=f"{spec.revenue}.return", source_id=ret.pk, amount=ret.amount_due,
+        due_date=payable_until(surcharge_from=ret.deadline, on=ret.filed_on),
+        description=f"{ret.business.name} · {ret.period:%m/%Y} · {spec.model._meta.verbose_name}",
+        payer_name=ret.business.owner_name, service=spec.revenue, actor=actor,
+        surcharge={"base": max(base, ZERO), "percent": rule.surcharge_percent_per_month,
+                   "cap": rule.surcharge_cap_percent, "from": ret.deadline} if base > 0 else None)
 
 
 def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_key, request) -> MonthlyReturn:
@@ -179,6 +195,8 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
         **computation.extra,
     )
     spec.save_lines(ret=ret, computation=computation)
+    raise_obligation(ret=ret, spec=spec, rule=assessment.rule,
+                     base=computation.tax if kind == ReturnKind.ORIGINAL else assessment.difference, actor=actor)
     audit_record(action=f"{spec.revenue}_return_filed", request=request, actor=actor if api_key is None else None,
                  target=f"{business.name} {assessment.period:%Y-%m}", return_id=ret.pk, kind=kind,
                  amount_due=str(ret.amount_due), via=ret.filed_via)
@@ -258,6 +276,17 @@ def return_review(*, ret: MonthlyReturn, decision: str, actor, reason: str = "",
     ret.status = new_status
     ret.reviewed_by, ret.reviewed_at, ret.review_note = actor, timezone.now(), reason.strip()
     ret.save()
+    if decision == "assess":  # the obligation changed: its invoice is cancelled and replaced
+        from tenant_apps.billing.models import Invoice, InvoiceStatus
+        from tenant_apps.billing.services import invoice_cancel
+
+        spec = spec_for(ret.business)
+        if ret.amount_due > 0:
+            raise_obligation(ret=ret, spec=spec, rule=rule, base=base, actor=actor)
+        else:
+            for invoice in Invoice.objects.filter(source=f"{spec.revenue}.return", source_id=ret.pk,
+                                                  status=InvoiceStatus.OPEN):
+                invoice_cancel(invoice=invoice, reason=reason.strip(), actor=actor)
     audit_record(action=f"return_{decision}", request=request, actor=actor,
                  target=f"{ret.business.name} {ret.period:%Y-%m}", return_id=ret.pk, reason=reason.strip(),
                  amount_due=str(ret.amount_due))

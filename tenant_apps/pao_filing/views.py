@@ -195,8 +195,11 @@ def file_return(request, business_id, return_id=None):
 def return_page(request, business_id, return_id):
     business = _my_business(request, business_id)
     ret = get_object_or_404(spec_for(business).model, pk=return_id, business=business)
-    return render(request, "pao_filing/return.html", {"business": business, "ret": ret,
-                                                      "lines": SPECS[business.kind].lines_of(ret)})
+    from tenant_apps.billing.selectors import payment_links
+
+    return render(request, "pao_filing/return.html", {
+        "business": business, "ret": ret, "lines": SPECS[business.kind].lines_of(ret),
+        "pay": payment_links(source=f"{SPECS[business.kind].revenue}.return", source_id=ret.pk)})
 
 
 # --- officers ---------------------------------------------------------------------------------------

@@ -1,0 +1,219 @@
+"""Bank notifications (2-way bill payment): the bank asks *verify* (is this payable?) then says *confirm*
+(it was paid). One adapter per wire format; what a notification means is decided here once.
+
+Answers use these codes (SCB's convention): 0000 success, 1001 unknown reference, 1002 wrong amount,
+1003 already paid, 1004 malformed, 2001 duplicate confirmation (the first one's result stands),
+9001 bad signature or credentials, 9002 address not allowed.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import ipaddress
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from shared_apps.audit.services import client_address
+from shared_apps.money import MoneyError, parse_amount
+
+from .models import BankCall, Invoice, InvoiceStatus, PaymentChannel, PaymentMethod, PaymentSettings
+from .services import PaymentRefused, amount_payable, payment_post, payment_settings
+
+OK, UNKNOWN, WRONG_AMOUNT, ALREADY_PAID, MALFORMED, DUPLICATE, BAD_AUTH, NOT_ALLOWED = (
+    "0000", "1001", "1002", "1003", "1004", "2001", "9001", "9002")
+MESSAGES = {OK: "success", UNKNOWN: "unknown reference", WRONG_AMOUNT: "wrong amount", ALREADY_PAID: "already paid",
+            MALFORMED: "malformed request", DUPLICATE: "duplicate", BAD_AUTH: "authentication failed",
+            NOT_ALLOWED: "source address not allowed"}
+
+
+class BankAuthError(Exception):
+    pass
+
+
+@dataclass
+class Notification:
+    command: str  # "verify" or "confirm"
+    transaction_id: str
+    ref1: str
+    ref2: str
+    amount: Decimal | None
+    paid_at: datetime.datetime
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    code: str
+    amount: Decimal | None = None
+    receipt: str = ""
+    payer: str = ""
+
+
+class BankAdapter:
+    name = ""
+
+    def authenticate(self, request, settings: PaymentSettings) -> None:
+        raise NotImplementedError
+
+    def parse(self, request) -> Notification:
+        raise NotImplementedError
+
+    def respond(self, answer: Answer, notification: Notification | None) -> JsonResponse:
+        raise NotImplementedError
+
+
+def signature_ok(body: bytes, header: str, secrets_: list[str]) -> bool:
+    """HMAC-SHA256 of the raw body; two secrets accepted so a key can be rotated without downtime."""
+    presented = header.removeprefix("sha256=").strip()
+    return any(secret and hmac.compare_digest(hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(), presented)
+               for secret in secrets_)
+
+
+class JsonAdapter(BankAdapter):
+    """Our own format (documented in the OpenAPI schema): JSON body, `X-Signature: sha256=<hex HMAC>`."""
+
+    name = "json"
+
+    def authenticate(self, request, settings):
+        if not signature_ok(request.body, request.headers.get("X-Signature", ""),
+                            [settings.hmac_secret, settings.hmac_secret_previous]):
+            raise BankAuthError
+
+    def parse(self, request):
+        data = json.loads(request.body.decode("utf-8"))
+        paid_at = parse_datetime(str(data.get("paid_at") or "")) or timezone.now()
+        return Notification(command=str(data["command"]), transaction_id=str(data["transaction_id"]),
+                            ref1=str(data["ref1"]).strip(), ref2=str(data.get("ref2") or "").strip(),
+                            amount=parse_amount(data["amount"]) if data.get("amount") not in (None, "") else None,
+                            paid_at=paid_at if timezone.is_aware(paid_at) else timezone.make_aware(paid_at), raw=data)
+
+    def respond(self, answer, notification):
+        body = {"code": answer.code, "message": MESSAGES[answer.code]}
+        if answer.amount is not None:
+            body["amount"] = str(answer.amount)
+        if answer.receipt:
+            body["receipt"] = answer.receipt
+        if answer.payer:
+            body["payer"] = answer.payer
+        return JsonResponse(body, status=200 if answer.code in (OK, DUPLICATE) else 400 if answer.code in
+                            (MALFORMED,) else 401 if answer.code in (BAD_AUTH,) else 403 if answer.code == NOT_ALLOWED
+                            else 200)
+
+
+class KtbAdapter(BankAdapter):
+    """Krungthai's "Direct Link" fields (DOMAIN.md §8; the exact KTB contract is unverified): user,
+    password, comcode, prodcode, command, bankref, tranxid, amount, ref1–ref4; form-encoded or JSON."""
+
+    name = "ktb"
+
+    def _data(self, request) -> dict:
+        if request.content_type == "application/json":
+            return json.loads(request.body.decode("utf-8"))
+        return request.POST.dict()
+
+    def authenticate(self, request, settings):
+        data = self._data(request)
+        if not (settings.ktb_user and hmac.compare_digest(str(data.get("user", "")), settings.ktb_user)
+                and hmac.compare_digest(str(data.get("password", "")), settings.ktb_password)):
+            raise BankAuthError
+        if settings.company_code and str(data.get("comcode", "")) != settings.company_code:
+            raise BankAuthError
+
+    def parse(self, request):
+        data = self._data(request)
+        command = {"verify": "verify", "inquiry": "verify", "confirm": "confirm", "payment": "confirm"}[
+            str(data.get("command", "")).lower()]
+        return Notification(command=command, transaction_id=str(data["tranxid"]), ref1=str(data["ref1"]).strip(),
+                            ref2=str(data.get("ref2") or "").strip(), amount=parse_amount(data["amount"]),
+                            paid_at=timezone.now(), raw={k: v for k, v in data.items() if k != "password"})
+
+    def respond(self, answer, notification):
+        return JsonResponse({"respcode": answer.code, "respmsg": MESSAGES[answer.code],
+                             "tranxid": getattr(notification, "transaction_id", ""),
+                             "amount": str(answer.amount) if answer.amount is not None else "",
+                             "receipt": answer.receipt})
+
+
+ADAPTERS = {adapter.name: adapter for adapter in (JsonAdapter(), KtbAdapter())}
+
+
+def _source_allowed(address: str | None, settings: PaymentSettings) -> bool:
+    networks = [line.strip() for line in settings.allowed_sources.splitlines() if line.strip()]
+    if not networks:
+        return True
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def _find_invoice(notification: Notification) -> Invoice | None:
+    """The invoice a Ref1 names, in this LAO's schema only; Ref2 must agree when the bank sends one."""
+    invoice = Invoice.objects.filter(ref1=notification.ref1).first()
+    if invoice is not None and notification.ref2 and invoice.ref2 and notification.ref2 != invoice.ref2:
+        return None
+    return invoice
+
+
+def _answer(notification: Notification) -> tuple[Answer, object]:
+    invoice = _find_invoice(notification)
+    if invoice is None:
+        return Answer(UNKNOWN), None
+    if notification.command == "confirm":
+        try:
+            payment, created = payment_post(
+                invoice=invoice, amount=notification.amount, channel=PaymentChannel.BANK_NOTIFICATION,
+                method=PaymentMethod.BILL_PAYMENT, reference=f"bank:{notification.transaction_id}",
+                received_at=notification.paid_at)
+        except PaymentRefused as refused:
+            code = {"already_paid": ALREADY_PAID, "wrong_amount": WRONG_AMOUNT, "cancelled": UNKNOWN}.get(
+                refused.code, MALFORMED)
+            return Answer(code), None
+        receipt = payment.receipts.filter(voided_at__isnull=True).first()
+        return Answer(OK if created else DUPLICATE, amount=payment.amount,
+                      receipt=receipt.display_number if receipt else ""), payment
+    if invoice.status == InvoiceStatus.PAID:
+        return Answer(ALREADY_PAID), None
+    if invoice.status != InvoiceStatus.OPEN:
+        return Answer(UNKNOWN), None
+    due = amount_payable(invoice, timezone.localdate(notification.paid_at))
+    if notification.amount is not None and notification.amount != due:
+        return Answer(WRONG_AMOUNT, amount=due), None
+    return Answer(OK, amount=due, payer=invoice.payer_name), None
+
+
+def handle_notification(*, adapter_name: str, request):
+    """Authenticate, parse, answer, and log the call whatever happens."""
+    adapter = ADAPTERS[adapter_name]
+    settings = payment_settings()
+    address = client_address(request)
+    notification, payment = None, None
+    if not _source_allowed(address, settings):
+        answer = Answer(NOT_ALLOWED)
+    else:
+        try:
+            adapter.authenticate(request, settings)
+            notification = adapter.parse(request)
+        except BankAuthError:
+            answer = Answer(BAD_AUTH)
+        except (ValueError, KeyError, TypeError, MoneyError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+            answer = Answer(MALFORMED)
+        else:
+            answer, payment = _answer(notification)
+    response = adapter.respond(answer, notification)
+    with transaction.atomic():
+        BankCall.objects.create(
+            bank=adapter.name, command=getattr(notification, "command", "") or "?",
+            transaction_id=getattr(notification, "transaction_id", "")[:64], source_address=address,
+            body=request.body.decode("utf-8", errors="replace")[:10000] if adapter_name == "json" else json.dumps(
+                getattr(notification, "raw", {}) or {"body": "(not parsed)"}, default=str)[:10000],
+            result_code=answer.code, response=json.loads(response.content), payment=payment)
+    return response
