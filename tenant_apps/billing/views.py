@@ -61,7 +61,13 @@ def slip_token(invoice: Invoice) -> str:
 
 
 def slip_url(invoice: Invoice) -> str:
-    return reverse("billing:slip", args=[slip_token(invoice)])
+    from django.conf import settings as django_settings
+
+    from tenants.selectors import current_lao
+
+    lao = current_lao()
+    urlconf = django_settings.TENANT_TYPES[lao.lao_type]["URLCONF"] if lao else None
+    return reverse("billing:slip", args=[slip_token(invoice)], urlconf=urlconf)
 
 
 def _slip_context(request, token: str) -> dict:
