@@ -28,6 +28,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         registry_import(path=TEST_DATA / "test-registry.json")
         for code in DEMO.values():
             onboard_lao(lao=LAO.objects.get(dla_code=code))
+        from tenants.schemas import ensure_template
+
+        for lao_type in ("provincial_admin_org", "subdistrict_admin_org"):  # committed, so tests only copy them
+            ensure_template(lao_type)
         connection.set_schema_to_public()
 
 
