@@ -188,6 +188,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STATEMENT_INBOX = Path(env("STATEMENT_INBOX", default=str(BASE_DIR / "inbox")))
 
 # --- Identity: citizens through DOPA Digital ID (OpenID Connect), officers and staff by password + TOTP ---
 AUTH_USER_MODEL = "accounts.User"

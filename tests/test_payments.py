@@ -397,3 +397,19 @@ def test_a_filed_pao_return_raises_its_invoice_and_an_assessment_replaces_it(pao
         assert new.amount == assessed.amount_due == Decimal("3000.00")
         assert Invoice.objects.get(pk=bill.pk).status == InvoiceStatus.CANCELLED
         assert HotelReturn.objects.count() == 1
+
+
+def test_files_dropped_in_the_inbox_are_reconciled(sao, settings, tmp_path, capsys):
+    from django.core.management import call_command
+
+    configure(sao)
+    bill = invoice(sao)
+    settings.STATEMENT_INBOX = tmp_path
+    folder = tmp_path / sao.schema_name
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(statement_for([bill]))
+    (folder / "bad.txt").write_bytes(b"H not a statement\r\n")
+    call_command("reconcile_inbox")
+    assert (folder / "done" / "good.txt").exists() and (folder / "rejected" / "bad.txt.errors.txt").exists()
+    with schema_context(sao.schema_name):
+        assert Invoice.objects.get(pk=bill.pk).status == InvoiceStatus.PAID

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             call_command("dev_idp_setup")
             self._demo_officer()
         self._demo_pao()
+        self._demo_payment_settings()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Local Service is running:"))
         self.stdout.write(f"  landing page   {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/")
@@ -74,6 +75,18 @@ class Command(BaseCommand):
                 Business.objects.filter(pk=hotel.pk).update(status=BusinessStatus.APPROVED)
         self.stdout.write(f"  {lao.full_name_th}: rates, filing rules and a demo hotel of นายสมชาย ใจดี "
                           f"(sign in as 1101700230708 to file its returns)")
+
+    def _demo_payment_settings(self):
+        """Bank settings for the demo LAOs (the test biller of DOMAIN.md §8), so slips show Thai QR codes."""
+        from django_tenants.utils import schema_context
+
+        from tenant_apps.billing.models import PaymentSettings
+
+        for lao in LAO.objects.filter(dla_code__in=DEMO_LAOS):
+            with schema_context(lao.schema_name):
+                PaymentSettings.objects.get_or_create(pk=1, defaults={
+                    "tax_id": "0994000165501", "biller_suffix": "00", "company_code": "DEMO",
+                    "hmac_secret": secrets.token_urlsafe(32)})
 
     def _demo_officer(self):
         """A LAO administrator of SAO Kanchana with a password and a known authenticator key."""
