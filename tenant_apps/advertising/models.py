@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 FEE_CAP = Decimal("200.00")  # the Act's annex: at most 200 baht per permit fee
 
@@ -75,7 +76,7 @@ class ApplicationStatus(models.TextChoices):
     MORE_INFO = "more_info", _("More information requested")
     OPINION_GIVEN = "opinion_given", _("Officer's opinion given")
     APPROVED = "approved", _("Approved, fee due")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("permit", "Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ISSUED = "issued", _("Permit issued")
     REVOKED = "revoked", _("Permit revoked")
