@@ -31,6 +31,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reconcile.py
 
 messages: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemessages -l th --ignore=.venv --ignore=deploy --ignore=bench --ignore=tests --no-obsolete
