@@ -9,17 +9,13 @@ same run: posting each line on its own with `payment_post()` (one transaction pe
 import argparse
 import datetime
 import os
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localservice.settings_test")
+from scratch import ROOT, scratch_database
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
 BENCH_DB = "bench_reconcile"
 
@@ -29,19 +25,8 @@ def main():
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--naive", type=int, default=2_000, help="lines posted one by one for the comparison")
     args = parser.parse_args()
-    settings.DATABASES["default"]["TEST"] = {"NAME": BENCH_DB}
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    print(f"Creating scratch database {BENCH_DB} …", flush=True)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with scratch_database(BENCH_DB):
         run(args)
-    finally:
-        connection.set_schema_to_public()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(args):

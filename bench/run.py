@@ -14,18 +14,13 @@ embedded one without DATABASE_URL), dropped at the end. Measures, in one run:
    same query rendering every match unpaginated).
 """
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localservice.settings_test")
+from scratch import scratch_database
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
 BENCH_DB = "bench_localservice"
 
@@ -47,19 +42,8 @@ def main():
     parser.add_argument("--requests", type=int, default=3000, help="requests for the resolution benchmark")
     args = parser.parse_args()
 
-    settings.DATABASES["default"]["TEST"] = {"NAME": BENCH_DB}
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    print(f"Creating scratch database {BENCH_DB} …", flush=True)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with scratch_database(BENCH_DB):
         run(args)
-    finally:
-        connection.set_schema_to_public()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(args):

@@ -131,8 +131,7 @@ class ApplicationActionApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     class ActionSerializer(serializers.Serializer):
-        action = serializers.ChoiceField(choices=["submit", "withdraw", "request_info", "opinion", "approve", "refuse",
-                                                  "revoke", "removed"])
+        action = serializers.ChoiceField(choices=services.ACTIONS)
         note = serializers.CharField(required=False, allow_blank=True, default="")
         recommends = serializers.ChoiceField(choices=["approve", "refuse"], required=False)
 
@@ -141,31 +140,10 @@ class ApplicationActionApi(APIView):
         application, _as_officer = _visible_application(request, pk)
         data = self.ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        action, note = data.validated_data["action"], data.validated_data["note"]
         try:
-            if action == "submit":
-                services.application_submit(application=application, actor=request.user, request=request)
-            elif action == "withdraw":
-                services.application_withdraw(application=application, actor=request.user, reason=note,
-                                              request=request)
-            elif action == "request_info":
-                services.application_request_info(application=application, actor=request.user, note=note,
-                                                  request=request)
-            elif action == "opinion":
-                services.application_give_opinion(application=application, actor=request.user, opinion=note,
-                                                  recommends=data.validated_data.get("recommends", ""),
-                                                  request=request)
-            elif action in ("approve", "refuse"):
-                services.application_order(application=application, actor=request.user, approve=action == "approve",
-                                           conditions=note, reasons=note, request=request)
-            elif action == "revoke":
-                if not hasattr(application, "permit"):
-                    raise ValidationError("There is no permit to revoke.", code="out_of_order")
-                services.permit_revoke(permit=application.permit, actor=request.user, reasons=note, request=request)
-            elif action == "removed":
-                if not hasattr(application, "permit"):
-                    raise ValidationError("There is no permit.", code="out_of_order")
-                services.removal_confirm(permit=application.permit, actor=request.user, request=request)
+            services.application_act(application=application, actor=request.user, request=request,
+                                     action=data.validated_data["action"], note=data.validated_data["note"],
+                                     recommends=data.validated_data.get("recommends", ""))
         except (ValidationError, PermissionDenied) as error:
             return error_response(error)
         application.refresh_from_db()

@@ -488,3 +488,33 @@ def permit_reminders_send(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+
+
+ACTIONS = ["submit", "withdraw", "request_info", "opinion", "approve", "refuse", "revoke", "removed"]
+
+
+def application_act(*, application: Application, action: str, actor, note: str = "", recommends: str = "",
+                    photo=None, request=None) -> Application:
+    """One entry for the pages and the API: each action goes to its service, which checks role and order."""
+    if action == "submit":
+        return application_submit(application=application, actor=actor, request=request)
+    if action == "withdraw":
+        return application_withdraw(application=application, actor=actor, reason=note, request=request)
+    if action == "request_info":
+        return application_request_info(application=application, actor=actor, note=note, request=request)
+    if action == "opinion":
+        return application_give_opinion(application=application, actor=actor, opinion=note, recommends=recommends,
+                                        request=request)
+    if action in ("approve", "refuse"):
+        return application_order(application=application, actor=actor, approve=action == "approve",
+                                 conditions=note, reasons=note, request=request)
+    if action in ("revoke", "removed"):
+        permit = Permit.objects.filter(application=application).first()
+        if permit is None:
+            raise ValidationError(_("There is no permit yet."), code="out_of_order")
+        if action == "revoke":
+            permit_revoke(permit=permit, actor=actor, reasons=note, request=request)
+        else:
+            removal_confirm(permit=permit, actor=actor, photo=photo, request=request)
+        return Application.objects.get(pk=application.pk)
+    raise ValidationError(_("Unknown action."))

@@ -111,34 +111,16 @@ def application_page(request, pk):
     application, as_officer = _visible_application(request, pk)
     if request.method == "POST":
         operation = request.POST.get("operation", "")
-        note = request.POST.get("note", "")
         try:
-            if operation == "submit":
-                services.application_submit(application=application, actor=request.user, request=request)
-            elif operation == "withdraw":
-                services.application_withdraw(application=application, actor=request.user, reason=note,
-                                              request=request)
-            elif operation == "request_info":
-                services.application_request_info(application=application, actor=request.user, note=note,
-                                                  request=request)
-            elif operation == "opinion":
-                services.application_give_opinion(application=application, actor=request.user, opinion=note,
-                                                  recommends=request.POST.get("recommends", ""), request=request)
-            elif operation in ("approve", "refuse"):
-                services.application_order(application=application, actor=request.user,
-                                           approve=operation == "approve", conditions=note, reasons=note,
-                                           request=request)
-            elif operation == "revoke":
-                services.permit_revoke(permit=application.permit, actor=request.user, reasons=note, request=request)
-            elif operation == "removed":
-                services.removal_confirm(permit=application.permit, actor=request.user,
-                                         photo=request.FILES.get("photo"), request=request)
-            elif operation == "upload":
+            if operation == "upload":
                 for upload in request.FILES.getlist("document"):
                     services.document_upload(application=application, kind=request.POST.get("kind", ""),
                                              upload=upload, actor=request.user, request=request)
             else:
-                raise ValidationError(_("Unknown action."))
+                services.application_act(application=application, action=operation, actor=request.user,
+                                         note=request.POST.get("note", ""),
+                                         recommends=request.POST.get("recommends", ""),
+                                         photo=request.FILES.get("photo"), request=request)
             messages.success(request, _("Saved."))
             return redirect("advertising:application", pk=application.pk)
         except (ValidationError, PermissionDenied) as error:
