@@ -6,7 +6,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the repository root
 PLATFORM_DIR = BASE_DIR / "platform"

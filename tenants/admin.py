@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import LAO, Domain, LAOEvent, LAOStatus, RegistryImport
+from .models import LAO, Domain, LAOEvent, RegistryImport
 from .services import OnboardingError, lao_change_hostname, onboard_lao
 
 

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from tenant_apps.advertising import services
 from tenant_apps.advertising.models import (Application, ApplicationDocument, ApplicationStatus, DocumentKind,
                                             Permit)
-from tenant_apps.billing.models import Invoice, InvoiceStatus, Payment
+from tenant_apps.billing.models import Invoice, Payment
 from tests.pao import citizen, officer
 
 pytestmark = pytest.mark.django_db

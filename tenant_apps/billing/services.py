@@ -381,7 +381,6 @@ REFUND_TRANSITIONS = {(Refund.Status.CREATED, Refund.Status.SUBMITTED), (Refund.
 
 @transaction.atomic
 def refund_set_status(*, refund: Refund, status: str, actor, request=None) -> Refund:
-    from django.db import connection
 
     from shared_apps.ledger.services import revenue_add
     from tenants.selectors import current_lao
