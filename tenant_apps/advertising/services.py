@@ -20,16 +20,28 @@ from stdnum.th import tin
 from shared_apps.audit.services import audit_record
 from shared_apps.calendar.selectors import fiscal_year
 from shared_apps.money import MoneyError, parse_amount
-from tenant_apps.billing.services import invoice_cancel, invoice_issue
+from shared_apps.portal.templatetags.thai_dates import buddhist_date
 from tenant_apps.billing.models import Invoice, InvoiceStatus
+from tenant_apps.billing.services import invoice_cancel, invoice_issue
 from tenant_apps.billing.signals import invoice_paid
 from tenant_apps.officers.access import Action, require
 from tenants.selectors import current_lao
 
+from .models import (
+    AdvertisingPolicy,
+    ApplicantType,
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationLocation,
+    ApplicationStatus,
+    DocumentKind,
+    FeeBasis,
+    Method,
+    Permit,
+    PermitCounter,
+)
 from .selectors import policy_get
-from .models import (AdvertisingPolicy, Application, ApplicationDocument, ApplicationEvent,
-                     ApplicationLocation, ApplicationStatus, ApplicantType, DocumentKind, FeeBasis, Method,
-                     Permit, PermitCounter)
 
 S = ApplicationStatus
 POLICY_FIELDS = ["fee_basis", "fee_amount", "max_width_m", "max_height_m", "max_days", "max_notices",
@@ -475,7 +487,7 @@ def permit_reminders_send(*, today: datetime.date | None = None) -> int:
         days_left = (permit.valid_to - today).days
         if days_left in REMIND_DAYS_BEFORE:
             subject = _("Your permit %(number)s ends on %(date)s: remove the notices then") % {
-                "number": permit.display_number, "date": permit.valid_to.strftime("%d/%m/%Y")}
+                "number": permit.display_number, "date": buddhist_date(permit.valid_to)}
         elif days_left < 0 and (-days_left - 1) % REMIND_EVERY_DAYS_AFTER == 0:
             subject = _("Your permit %(number)s has ended: remove the notices and confirm it") % {
                 "number": permit.display_number}

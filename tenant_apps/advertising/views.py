@@ -10,13 +10,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from shared_apps.portal.templatetags.thai_dates import buddhist_date
 from tenant_apps.billing.selectors import payment_links
 from tenant_apps.officers.access import Action, request_access
 from tenant_apps.officers.decorators import officer_required
 
 from . import services
-from .models import ApplicantType, Application, ApplicationDocument, DocumentKind, Method, Permit
-from .selectors import applications_for_officers, applications_of, deadline_flag, permit_by_number, policy_get
+from .models import (
+    ApplicantType,
+    Application,
+    ApplicationDocument,
+    DocumentKind,
+    Method,
+    Permit,
+)
+from .selectors import (
+    applications_for_officers,
+    applications_of,
+    deadline_flag,
+    permit_by_number,
+    policy_get,
+)
 
 
 def _messages(error) -> list[str]:
@@ -82,7 +96,7 @@ def application_edit(request, pk=None):
             if request.POST.get("submit"):
                 services.application_submit(application=application, actor=request.user, request=request)
                 messages.success(request, _("Submitted. The LAO will decide by %(date)s.")
-                                 % {"date": application.decision_due.strftime("%d/%m/%Y")})
+                                 % {"date": buddhist_date(application.decision_due)})
             else:
                 messages.success(request, _("Draft saved."))
             return redirect("advertising:application", pk=application.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.services import audit_record
+from shared_apps.portal.templatetags.thai_dates import buddhist_date
 from tenants.selectors import current_lao
 
 from .access import Action, require
@@ -87,7 +88,7 @@ def _usable(invitation: Invitation | None) -> Invitation:
     status = invitation.status
     if status == "expired":
         raise InvitationError(_("This invitation expired on %(date)s. Ask your LAO administrator for a new one.")
-                              % {"date": timezone.localtime(invitation.expires_at).strftime("%d/%m/%Y %H:%M")})
+                              % {"date": buddhist_date(invitation.expires_at)})
     if status == "accepted":
         raise InvitationError(_("This invitation has already been used."))
     if status == "revoked":

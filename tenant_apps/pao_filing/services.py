@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
 from shared_apps.money import round_baht
+from shared_apps.portal.templatetags.thai_dates import buddhist_date, thai_month
 from tenant_apps.businesses.models import Business, BusinessStatus
 from tenant_apps.businesses.services import require_filer
 from tenant_apps.officers.access import Action, require
@@ -116,7 +117,7 @@ def check_period(*, business: Business, period: datetime.date, today: datetime.d
         raise ValidationError(_("You can file for a month once it has ended."), code="future_period")
     if month_end(period) < business.operating_since:
         raise ValidationError(_("%(business)s was not operating in that month (it started on %(start)s).")
-                              % {"business": business.name, "start": business.operating_since.strftime("%d/%m/%Y")},
+                              % {"business": business.name, "start": buddhist_date(business.operating_since)},
                               code="before_registration")
     if business.closed_on and period > month_start(business.closed_on):
         raise ValidationError(_("The business closed before that month."), code="after_closure")
@@ -177,7 +178,8 @@ def raise_obligation(*, ret: MonthlyReturn, spec: ReturnSpec, rule, base: Decima
     invoice_issue(
         source=f"{spec.revenue}.return", source_id=ret.pk, amount=ret.amount_due,
         due_date=payable_until(surcharge_from=ret.deadline, on=ret.filed_on),
-        description=f"{ret.business.name} · {ret.period:%m/%Y} · {spec.model._meta.verbose_name}",
+        description=f"{ret.business.name} · {ret.period.month:02d}/{ret.period.year + 543} · "  # Buddhist era
+                    f"{spec.model._meta.verbose_name}",
         payer_name=ret.business.owner_name, service=spec.revenue, actor=actor,
         surcharge={"base": max(base, ZERO), "percent": rule.surcharge_percent_per_month,
                    "cap": rule.surcharge_cap_percent, "from": ret.deadline} if base > 0 else None)
@@ -214,7 +216,7 @@ def return_file(*, business: Business, data: dict, period: datetime.date, actor=
     if existing is not None:
         raise ValidationError(
             _("The return for %(month)s was already filed on %(date)s. To change it, file an additional return.")
-            % {"month": period.strftime("%m/%Y"), "date": existing.filed_on.strftime("%d/%m/%Y")},
+            % {"month": thai_month(period), "date": buddhist_date(existing.filed_on)},
             code="already_filed", params={"original": existing.pk})
     assessment = return_preview(business=business, data=data, period=period, today=today)
     return _save(spec=spec, business=business, assessment=assessment, kind=ReturnKind.ORIGINAL, original=None,
