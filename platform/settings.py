@@ -46,6 +46,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Redoc served from our static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -272,6 +273,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Local Service API",
     "DESCRIPTION": "The platform on which Thailand's local administrative organizations serve citizens.",
     "VERSION": "0.1.0",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Security: strict unless DEBUG; behind nginx the proxy sets X-Forwarded-Proto ---

@@ -1,5 +1,7 @@
 """Packaging and configuration traps."""
 import os
+
+import pytest
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +45,29 @@ def test_development_identity_provider_is_refused_when_debug_is_off():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "DEV_IDENTITY_PROVIDER" in result.stderr
+
+
+@pytest.mark.django_db
+def test_each_lao_type_publishes_its_openapi_schema(client, pao, sao):
+    pao_schema = client.get("/api/schema/", HTTP_HOST=pao.host)
+    sao_schema = client.get("/api/schema/", HTTP_HOST=sao.host)
+    assert pao_schema.status_code == 200 and sao_schema.status_code == 200
+    assert b"/api/businesses/{business_id}/returns/" in pao_schema.content
+    assert b"BusinessApiKey" in pao_schema.content and b"/api/advertising/" not in pao_schema.content
+    assert b"/api/advertising/applications/" in sao_schema.content and b"/api/bank/json/" in sao_schema.content
+    assert b"/api/businesses/" not in sao_schema.content
+
+
+@pytest.mark.django_db
+def test_daily_reminder_command_runs_for_every_lao_with_permits(capsys):
+    from django.core.management import call_command
+
+    call_command("advertising_reminders")
+    assert "Reminders sent: 0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_api_documentation_loads_nothing_from_a_cdn(client, sao):
+    for host in ("localhost", sao.host):
+        page = client.get("/api/docs/", HTTP_HOST=host).content.decode()
+        assert "/static/drf_spectacular_sidecar/" in page and "cdn" not in page.lower()
