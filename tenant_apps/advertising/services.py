@@ -80,6 +80,8 @@ def advertising_policy_update(*, actor, **changes) -> AdvertisingPolicy:
     policy.updated_by = actor
     policy.full_clean()  # validators carry the legal cap and the bounds
     policy.save()
+    audit_record(action="advertising_policy_changed", actor=actor, target="advertising conditions",
+                 changes={name: str(value) for name, value in changes.items()})
     return policy
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shared_apps.audit.services import audit_record
+
 from .models import PRODUCT_RULES, FilingRule, OrdinanceRate, Product
 
 
@@ -31,10 +33,13 @@ def ordinance_rate_record(*, product: str, rate, effective_from: datetime.date, 
         raise ValidationError(_("Name the ordinance that sets this rate."))
     if OrdinanceRate.objects.filter(product=product, effective_from=effective_from).exists():
         raise ValidationError(_("A rate for this product already starts on that date."))
-    return OrdinanceRate.objects.create(
+    recorded = OrdinanceRate.objects.create(
         revenue=revenue, product=product, basis=basis, rate=rate, effective_from=effective_from,
         ordinance=ordinance.strip(), recorded_by=actor,
     )
+    audit_record(action="ordinance_rate_recorded", actor=actor, target=str(product), rate=str(rate),
+                 effective_from=str(effective_from))
+    return recorded
 
 
 @transaction.atomic
@@ -60,4 +65,6 @@ def filing_rule_record(*, revenue: str, deadline_day: int, effective_from: datet
     )
     rule.full_clean()
     rule.save()
+    audit_record(action="filing_rule_recorded", actor=actor, target=str(revenue), deadline_day=deadline_day,
+                 effective_from=str(effective_from))
     return rule
