@@ -11,7 +11,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from .models import LAOType
 
@@ -299,10 +298,11 @@ def _check_duplicates(entries: list[RegistryEntry], errors: list) -> None:
             seen[entry.dla_code] = entry.source
 
 
-def parse_registry_file(path: Path, geo: GeographyIndex) -> list[RegistryEntry]:
-    """Parse a registry file by its content: JSON if it starts with { or [, else DLA's CSV."""
-    data = Path(path).read_bytes()
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return parse_json(data, geo)
-    return parse_csv(data, geo)
+def registry_format(data: bytes) -> str:
+    """'json' if the content starts with { or [ (after a BOM or blanks), else DLA's 'csv'."""
+    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else "csv"
+
+
+def parse_registry_data(data: bytes, geo: GeographyIndex) -> list[RegistryEntry]:
+    """Parse a registry by its content: the JSON snapshot or DLA's CSV."""
+    return parse_json(data, geo) if registry_format(data) == "json" else parse_csv(data, geo)

@@ -19,7 +19,12 @@ from django_tenants.utils import schema_context, schema_exists
 from . import schemas
 from .hostnames import derive_hostnames, is_valid_label
 from .models import LAO, Domain, LAOEvent, LAOStatus, RegistryImport, schema_name_for
-from .registry import GeographyIndex, RegistryEntry, parse_registry_file
+from .registry import (
+    GeographyIndex,
+    RegistryEntry,
+    parse_registry_data,
+    registry_format,
+)
 from .selectors import forget_registry_facts
 
 logger = logging.getLogger(__name__)
@@ -64,7 +69,8 @@ def registry_import(*, path: Path, actor=None) -> ImportReport:
     re-onboarding by type is a DLA decision, not an import side effect.
     """
     path = Path(path)
-    entries = parse_registry_file(path, GeographyIndex.load())
+    data = path.read_bytes()  # read once: parsed, hashed and recorded
+    entries = parse_registry_data(data, GeographyIndex.load())
     existing = {lao.dla_code: lao for lao in LAO.objects.select_for_update().all()}
     fresh = [entry for entry in entries if entry.dla_code not in existing]
     hostnames = derive_hostnames(fresh, taken=frozenset(lao.hostname for lao in existing.values()),
@@ -100,8 +106,7 @@ def registry_import(*, path: Path, actor=None) -> ImportReport:
     report.created, report.updated = len(created), len(to_update)
     transaction.on_commit(forget_registry_facts)
     RegistryImport.objects.create(
-        file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        file_format="json" if path.read_bytes().lstrip()[:1] in (b"{", b"[") else "csv",
+        file_name=path.name, sha256=hashlib.sha256(data).hexdigest(), file_format=registry_format(data),
         created=report.created, updated=report.updated, unchanged=report.unchanged, actor=actor,
     )
     return report

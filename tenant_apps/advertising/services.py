@@ -5,6 +5,7 @@ Every change of state goes through `_move()`, which checks the transition
 against one map, records an ApplicationEvent and the audit event in the same
 transaction.
 """
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -398,12 +399,6 @@ def permit_issue(*, application: Application, actor=None, request=None) -> Permi
     return permit
 
 
-def _nullcontext():
-    import contextlib
-
-    return contextlib.nullcontext()
-
-
 @receiver(invoice_paid)
 def fee_paid(sender, invoice, schema_name=None, **kwargs):
     """Billing says the fee is paid: issue the permit (its own transaction, after the payment's)."""
@@ -411,7 +406,7 @@ def fee_paid(sender, invoice, schema_name=None, **kwargs):
         return
     from django_tenants.utils import schema_context
 
-    with schema_context(schema_name) if schema_name else _nullcontext():
+    with schema_context(schema_name) if schema_name else contextlib.nullcontext():
         application = Application.objects.filter(pk=invoice.source_id, status=S.APPROVED).first()
         if application is not None:
             permit_issue(application=application)

@@ -5,19 +5,10 @@ from django.utils.translation import gettext as _
 
 from shared_apps.money import MoneyError, parse_amount, round_baht
 from tenant_apps.ordinances.models import Product, Revenue
-from tenant_apps.ordinances.selectors import rate_in_force
-from tenant_apps.pao_filing.services import Computation, ReturnSpec
+from tenant_apps.pao_filing.services import Computation, ReturnSpec, rate_for
 
 from .guest_list import clean_guests
 from .models import HotelGuest, HotelReturn
-
-
-def rate_for(product, period):
-    rate = rate_in_force(product=product, on=period)
-    if rate is None:
-        raise ValidationError(_("This PAO has not recorded its rate for %(product)s in force for that month.")
-                              % {"product": Product(product).label}, code="no_rate")
-    return rate
 
 
 class HotelFeeSpec(ReturnSpec):

@@ -24,7 +24,10 @@ class OfficerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "roles", "is_active", "created_at"]
 
     def get_name(self, officer) -> str:
-        user = get_user_model().objects.filter(pk=officer.user_id).first()
+        # The list view passes every officer's user in one query (users live in the public schema).
+        users = self.context.get("users")
+        user = users.get(officer.user_id) if users is not None else get_user_model().objects.filter(
+            pk=officer.user_id).first()
         return user.display_name if user else ""
 
 
@@ -48,7 +51,9 @@ class OfficerListApi(APIView):
 
     @extend_schema(responses=OfficerSerializer(many=True))
     def get(self, request):
-        return Response(OfficerSerializer(Officer.objects.all(), many=True).data)
+        officers = list(Officer.objects.all())
+        users = get_user_model().objects.in_bulk([officer.user_id for officer in officers])
+        return Response(OfficerSerializer(officers, many=True, context={"users": users}).data)
 
     @extend_schema(request=InviteSerializer, responses={201: None})
     def post(self, request):

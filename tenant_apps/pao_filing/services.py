@@ -58,6 +58,28 @@ class ReturnSpec:
         raise NotImplementedError
 
 
+def rate_for(product: str, period: datetime.date):
+    """The ordinance rate in force for a product in a month, or a message saying the PAO has none."""
+    from tenant_apps.ordinances.models import Product
+    from tenant_apps.ordinances.selectors import rate_in_force
+
+    rate = rate_in_force(product=product, on=period)
+    if rate is None:
+        raise ValidationError(_("This PAO has not recorded its rate for %(product)s in force for that month.")
+                              % {"product": Product(product).label}, code="no_rate")
+    return rate
+
+
+def tax_on_quantities(lines: list[dict], *, quantity: str, period: datetime.date) -> Computation:
+    """Σ quantity × the satang rate in force for each line's product, rounded once to the satang."""
+    satang = Decimal("0")
+    for line in lines:
+        line["rate"] = rate_for(line["product"], period).rate
+        satang += line[quantity] * line["rate"]
+    return Computation(tax=round_baht(satang / 100), base=Decimal(sum(line[quantity] for line in lines)),
+                       rates={line["product"]: str(line["rate"]) for line in lines}, lines=lines)
+
+
 SPECS: dict[str, ReturnSpec] = {}
 
 

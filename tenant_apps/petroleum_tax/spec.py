@@ -3,10 +3,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shared_apps.money import MoneyError, parse_amount, round_baht
-from tenant_apps.hotel_fee.spec import rate_for
+from shared_apps.money import MoneyError, parse_amount
 from tenant_apps.ordinances.models import Product, Revenue
-from tenant_apps.pao_filing.services import Computation, ReturnSpec
+from tenant_apps.pao_filing.services import Computation, ReturnSpec, tax_on_quantities
 
 from .models import PetroleumLine, PetroleumReturn
 
@@ -59,12 +58,7 @@ class PetroleumTaxSpec(ReturnSpec):
             errors.append(_("Give the quantities sold, or file a nil return."))
         if errors:
             raise ValidationError(errors)
-        satang = Decimal("0")
-        for line in lines:
-            line["rate"] = rate_for(line["product"], period).rate
-            satang += line["sold"] * line["rate"]
-        return Computation(tax=round_baht(satang / 100), base=sum(line["sold"] for line in lines),
-                           rates={line["product"]: str(line["rate"]) for line in lines}, lines=lines)
+        return tax_on_quantities(lines, quantity="sold", period=period)
 
     def save_lines(self, *, ret, computation):
         PetroleumLine.objects.bulk_create([PetroleumLine(petroleum_return=ret, **line) for line in computation.lines])

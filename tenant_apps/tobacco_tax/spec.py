@@ -3,10 +3,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shared_apps.money import round_baht
-from tenant_apps.hotel_fee.spec import rate_for
 from tenant_apps.ordinances.models import Product, Revenue
-from tenant_apps.pao_filing.services import Computation, ReturnSpec
+from tenant_apps.pao_filing.services import Computation, ReturnSpec, tax_on_quantities
 
 from .models import TobaccoLine, TobaccoReturn
 
@@ -44,12 +42,7 @@ class TobaccoTaxSpec(ReturnSpec):
             errors.append(_("Give the number of cigarettes sold, or file a nil return."))
         if errors:
             raise ValidationError(errors)
-        satang = Decimal("0")
-        for line in lines:
-            line["rate"] = rate_for(line["product"], period).rate
-            satang += line["quantity"] * line["rate"]
-        return Computation(tax=round_baht(satang / 100), base=Decimal(sum(line["quantity"] for line in lines)),
-                           rates={line["product"]: str(line["rate"]) for line in lines}, lines=lines)
+        return tax_on_quantities(lines, quantity="quantity", period=period)
 
     def save_lines(self, *, ret, computation):
         TobaccoLine.objects.bulk_create([TobaccoLine(tobacco_return=ret, **line) for line in computation.lines])
