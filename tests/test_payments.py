@@ -110,17 +110,29 @@ def test_a_slip_link_of_one_lao_does_not_open_at_another(client, sao, town):
     assert client.get(url, HTTP_HOST=town.host).status_code == 404
 
 
-def test_a_late_invoice_is_replaced_with_the_surcharge_grown(sao):
+def test_a_late_invoice_shows_the_surcharge_grown_without_writing_anything(client, sao):
+    configure(sao)
     deadline = timezone.localdate() - datetime.timedelta(days=40)
-    bill = invoice(sao, "1015.00", surcharge={"base": Decimal("1000"), "percent": Decimal("1.5"), "cap": None,
-                                               "from": deadline})
     with schema_context(sao.schema_name):
-        Invoice.objects.filter(pk=bill.pk).update(due_date=deadline + datetime.timedelta(days=30))
-        bill.refresh_from_db()
+        obligation = services.obligation_charge(
+            source="test.obligation", source_id=1, part="return", amount="1015.00", tax="1000.00",
+            due_date=deadline + datetime.timedelta(days=1), description="ค่าธรรมเนียมทดสอบ", payer_name="นายผู้ชำระ",
+            surcharge={"percent": Decimal("1.5"), "cap": None, "from": deadline, "months": 1},
+            today=deadline + datetime.timedelta(days=1))
+        bill = services.open_invoice(obligation)
         today = timezone.localdate()
         assert services.amount_payable(bill, today) == Decimal("1030.00")  # two months: 1,000 × 1.5 % × 2
-        current = services.invoice_current(bill)
-        assert current.pk != bill.pk and current.amount == Decimal("1030.00") and current.due_date >= today
+        from tenant_apps.billing.views import slip_url
+
+        url = slip_url(bill)
+        before = (Invoice.objects.count(), list(Invoice.objects.values_list("status", flat=True)))
+    page = client.get(url, HTTP_HOST=sao.host)
+    assert page.status_code == 200 and page.context["amount"] == Decimal("1030.00")
+    assert parse_payload(page.context["qr_payload"])["54"] == "1030.00"
+    with schema_context(sao.schema_name):  # a GET never writes: the same invoice, still open, nothing new
+        assert (Invoice.objects.count(), list(Invoice.objects.values_list("status", flat=True))) == before
+        obligation.refresh_from_db()
+        assert obligation.charged == Decimal("1015.00") and obligation.surcharge_months == 1
 
 
 # --- bank notifications --------------------------------------------------------------------------------
@@ -138,23 +150,45 @@ def test_verify_then_confirm_and_duplicate_confirms(client, sao):
     assert verify.json()["code"] == "0000" and verify.json()["amount"] == "200.00"
     assert confirm.json()["code"] == "0000" and confirm.json()["receipt"]
     assert repeat.json()["code"] == "2001" and repeat.json()["receipt"] == confirm.json()["receipt"]
-    assert other_txn.json()["code"] == "1003"  # already paid: a second payment is refused, not counted
+    # Money the bank took again for a settled bill is recorded as a credit, never refused after it moved
+    assert other_txn.json()["code"] == "0000" and other_txn.json()["exception"] == "already_settled"
+    assert notify(client, sao, "verify", {**body, "transaction_id": "KTB-0003"}).json()["code"] == "1003"
     with schema_context(sao.schema_name):
-        assert Payment.objects.filter(invoice=bill).count() == 1
-        assert Receipt.objects.filter(payment__invoice=bill).count() == 1
-        assert BankCall.objects.count() == 4
+        assert Payment.objects.filter(invoice=bill).count() == 2
+        assert Receipt.objects.filter(payment__invoice=bill).count() == 2
+        obligation = bill.obligation
+        obligation.refresh_from_db()
+        assert obligation.paid == Decimal("400.00") and obligation.credit == Decimal("200.00")
+        assert BankCall.objects.count() == 5
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"ref1": "999999999999"}, "1001"), ({"amount": "199.99"}, "1002"), ({"amount": "200.001"}, "1004"),
-    ({"ref2": "000000"}, "1001")])
-def test_notifications_with_bad_references_or_amounts(client, sao, change, code):
+@pytest.mark.parametrize("command, change, code", [
+    ("confirm", {"ref1": "999999999999"}, "1001"), ("verify", {"amount": "199.99"}, "1002"),
+    ("confirm", {"amount": "200.001"}, "1004"), ("confirm", {"ref2": "000000"}, "1001"),
+    ("confirm", {"amount": "NaN"}, "1004"), ("confirm", {"amount": "1e20"}, "1004"),
+    ("confirm", {"amount": 200.0}, "1004"), ("confirm", {"transaction_id": "T\x00-1"}, "1004")])
+def test_notifications_with_bad_references_or_amounts(client, sao, command, change, code):
     configure(sao)
     bill = invoice(sao)
     body = {"transaction_id": "T-1", "ref1": bill.ref1, "ref2": bill.ref2, "amount": "200.00", **change}
-    assert notify(client, sao, "confirm", body).json()["code"] == code
+    assert notify(client, sao, command, body).json()["code"] == code
     with schema_context(sao.schema_name):
         assert not Payment.objects.exists() and BankCall.objects.get().result_code == code
+
+
+def test_a_confirm_for_another_amount_is_recorded_and_the_difference_stays_owed(client, sao):
+    configure(sao)
+    bill = invoice(sao)
+    body = {"transaction_id": "T-S", "ref1": bill.ref1, "ref2": bill.ref2, "amount": "150.00"}
+    answer = notify(client, sao, "confirm", body).json()
+    assert answer["code"] == "0000" and answer["exception"] == "underpaid" and answer["receipt"]
+    with schema_context(sao.schema_name):
+        obligation = bill.obligation
+        obligation.refresh_from_db()
+        assert obligation.balance == Decimal("50.00")
+        rest = services.open_invoice(obligation)
+        assert rest.amount == Decimal("50.00") and rest.pk != bill.pk
+        assert Payment.objects.get().exception == "underpaid"
 
 
 def test_bad_signature_and_unknown_address_are_refused_and_logged(client, sao):
@@ -203,12 +237,17 @@ def statement_for(invoices, *, extra_lines=(), day=None):
                            effective_date=day, lines=lines)
 
 
-def bulk_invoices(count: int) -> list[Invoice]:
-    """Many open invoices at once, with the references invoice_issue() would give them."""
+def bulk_invoices(count: int, source: str = "test.bulk") -> list[Invoice]:
+    """Many obligations and their open invoices at once, with the references invoice_issue() would give them."""
+    from tenant_apps.billing.models import Obligation
+
     due = timezone.localdate() + datetime.timedelta(days=5)
+    obligations = Obligation.objects.bulk_create([
+        Obligation(source=source, source_id=i, charged=Decimal("200.00") + i % 7, due_date=due, service="test",
+                   description=f"ค่าธรรมเนียม {i}", payer_name="ผู้ชำระ") for i in range(count)])
     bills = Invoice.objects.bulk_create([
-        Invoice(source="test.bulk", source_id=i, amount=Decimal("200.00") + i % 7, due_date=due, service="test",
-                description=f"ค่าธรรมเนียม {i}", payer_name="ผู้ชำระ") for i in range(count)])
+        Invoice(obligation=o, source=o.source, source_id=o.source_id, amount=o.charged, due_date=due, service="test",
+                description=o.description, payer_name="ผู้ชำระ") for o in obligations])
     settings = services.payment_settings()
     for bill in bills:
         bill.ref1, bill.ref2 = services._ref1(bill.pk, settings), services._ref2(due, settings)
@@ -239,17 +278,24 @@ def test_a_10000_line_statement_is_reconciled_with_its_report_and_the_same_file_
         totals = record.report["totals"]
         assert record.line_count == 10_000
         assert totals["posted"] == 9_994  # all but the one paid at the counter
-        assert totals["duplicates"] == 2  # bills[0] paid at the counter, bills[2] twice in the file
-        assert totals["amount_mismatch"] == 1 and totals["unmatched"] == 3
-        assert Payment.objects.filter(invoice__source="test.bulk").count() == 9_995
-        assert Receipt.objects.filter(payment__invoice__source="test.bulk").count() == 9_995
+        # bills[0] paid at the counter, bills[2] twice in the file: the bank took the money, so it is kept
+        # as a credit to refund (never lost), and reported
+        assert totals["duplicates"] == 2
+        assert totals["amount_mismatch"] == 1 and totals["unmatched"] == 3  # 1.00 of 300.00: 299.00 still owed
+        assert Payment.objects.filter(invoice__source="test.bulk").count() == 9_997
+        assert Receipt.objects.filter(payment__invoice__source="test.bulk").count() == 9_997
+        assert Payment.objects.filter(exception="already_settled").count() == 2
+        odd.obligation.refresh_from_db()
+        assert odd.obligation.balance == Decimal("299.00") and services.open_invoice(odd.obligation).amount == \
+            Decimal("299.00")
         ledger_total = sum(LedgerEntry.objects.values_list("amount", flat=True))
 
         again = statement_reconcile(data=data, name="same-file-again.txt", actor=finance)
         assert again.pk == record.pk and StatementFile.objects.count() == 1
-        assert Payment.objects.count() == 9_995 and sum(LedgerEntry.objects.values_list("amount", flat=True)) == ledger_total
+        assert Payment.objects.count() == 9_998 and sum(LedgerEntry.objects.values_list("amount", flat=True)) == ledger_total
     national = RevenueDaily.objects.get(lao=sao, service="test", day=timezone.localdate())
-    assert national.amount == ledger_total and national.payments == 9_995
+    assert national.amount == ledger_total and national.payments == 9_998
+
 
 
 def test_a_malformed_or_wrongly_encoded_file_is_rejected_whole(sao):
@@ -318,6 +364,10 @@ def test_refunds_never_exceed_what_was_paid(client, sao, django_capture_on_commi
         payment, _created = services.payment_post(invoice=bill, amount="200.00", channel="counter", method="cash",
                                                   reference="counter:R")
     as_officer(client, finance)
+    nothing_owed_back = client.post(f"/api/billing/payments/{payment.pk}/refunds/", {"amount": "1.00", "reason": "x"},
+                                    content_type="application/json", HTTP_HOST=sao.host)
+    assert nothing_owed_back.status_code == 400  # what was paid was owed: no credit, no refund
+    assert invoice(sao, "50.00") is None  # the fee lowered to 50.00 after payment: 150.00 is the payer's credit
     first = client.post(f"/api/billing/payments/{payment.pk}/refunds/", {"amount": "150.00", "reason": "ชำระเกิน"},
                         content_type="application/json", HTTP_HOST=sao.host)
     too_much = client.post(f"/api/billing/payments/{payment.pk}/refunds/", {"amount": "50.01", "reason": "อีก"},
@@ -392,7 +442,7 @@ def test_a_filed_pao_return_raises_its_invoice_and_an_assessment_replaces_it(pao
         bill = Invoice.objects.get(source="hotel_fee.return", source_id=ret.pk)
         assert bill.amount == Decimal("2500.00") and bill.service == "hotel_fee" and bill.due_date == ret.deadline
         assessed = return_review(ret=ret, decision="assess", actor=officer(pao, "approver"), reason="ตรวจสอบ",
-                                 tax_amount="3000.00")
+                                 tax_amount="3000.00", today=datetime.date(2026, 4, 6))
         new = Invoice.objects.get(source="hotel_fee.return", source_id=ret.pk, status=InvoiceStatus.OPEN)
         assert new.amount == assessed.amount_due == Decimal("3000.00")
         assert Invoice.objects.get(pk=bill.pk).status == InvoiceStatus.CANCELLED

@@ -1,9 +1,10 @@
-"""The development provider's RSA signing key: made once and kept beside the embedded database."""
+"""The development provider's RSA signing key: made once and kept at the root (git-ignored). Not inside
+.pgdata/: a file there before the embedded database exists would stop initdb."""
 from pathlib import Path
 
 from django.conf import settings
 
-_KEY_FILE = Path(settings.BASE_DIR) / ".pgdata" / "dev-idp-signing-key.pem"
+_KEY_FILE = Path(settings.BASE_DIR) / ".dev-idp-signing-key.pem"
 _key_in_memory: str | None = None
 
 

@@ -22,8 +22,8 @@ from shared_apps.audit.services import audit_record
 from shared_apps.calendar.selectors import fiscal_year
 from shared_apps.money import MoneyError, parse_amount
 from shared_apps.portal.templatetags.thai_dates import buddhist_date
-from tenant_apps.billing.models import Invoice, InvoiceStatus
-from tenant_apps.billing.services import invoice_cancel, invoice_issue
+from tenant_apps.billing.selectors import obligation_for
+from tenant_apps.billing.services import obligation_charge
 from tenant_apps.billing.signals import invoice_paid
 from tenant_apps.officers.access import Action, require
 from tenants.selectors import current_lao
@@ -291,8 +291,8 @@ def application_withdraw(*, application: Application, actor, reason: str = "", r
     _require_applicant(application, actor)
     _move(application, S.WITHDRAWN, actor=actor, request=request, note=reason)
     application.save()
-    for invoice in Invoice.objects.filter(source=INVOICE_SOURCE, source_id=application.pk, status=InvoiceStatus.OPEN):
-        invoice_cancel(invoice=invoice, reason=_("application withdrawn"), actor=actor, request=request)
+    if obligation_for(source=INVOICE_SOURCE, source_id=application.pk) is not None:  # the fee is owed no more
+        _fee_charge(application, amount=0, actor=actor, request=request, note=_("application withdrawn"))
     return application
 
 
@@ -355,16 +355,24 @@ def application_order(*, application: Application, actor, approve: bool, conditi
     application.save()
     if approve:
         if application.fee_amount > 0:
-            invoice_issue(
-                source=INVOICE_SOURCE, source_id=application.pk, amount=application.fee_amount,
-                due_date=max(timezone.localdate(), application.start_date - datetime.timedelta(days=1)),
-                description=_("Advertising permit fee, application #%(id)d") % {"id": application.pk},
-                payer_name=_applicant_name(application), service="advertising", actor=actor, request=request)
+            _fee_charge(application, amount=application.fee_amount, actor=actor, request=request)
         else:
             permit_issue(application=application, actor=actor, request=request)
     transaction.on_commit(lambda: _notify(application, _("Decision on your advertising application"),
                                           conditions or reasons))
     return application
+
+
+def _fee_charge(application: Application, *, amount, actor, request, note: str = ""):
+    """The permit fee as the application's obligation in billing (set to 0 when it is owed no more)."""
+    payer_key = (f"tin:{application.juristic_tax_id}" if application.applicant_type == ApplicantType.JURISTIC
+                 else f"user:{application.applicant_id}")
+    return obligation_charge(
+        source=INVOICE_SOURCE, source_id=application.pk, part="fee", amount=amount,
+        due_date=max(timezone.localdate(), application.start_date - datetime.timedelta(days=1)),
+        description=_("Advertising permit fee, application #%(id)d") % {"id": application.pk},
+        payer_name=_applicant_name(application), payer_key=payer_key, service="advertising", note=note,
+        actor=actor, request=request)
 
 
 def _applicant_name(application: Application) -> str:

@@ -4,6 +4,15 @@
 Answers use these codes (SCB's convention): 0000 success, 1001 unknown reference, 1002 wrong amount,
 1003 already paid, 1004 malformed, 2001 duplicate confirmation (the first one's result stands),
 9001 bad signature or credentials, 9002 address not allowed.
+
+A *confirm* says the bank has already taken the money, so it is never refused once authenticated and
+matched to one of this LAO's references: a confirm for an amount other than what is now due (the surcharge
+grew between verify and confirm, the invoice was replaced), or a new bank transaction on an obligation
+already settled, is recorded — the difference stays on the obligation's balance (owed, or a credit listed
+for refund) and the payment is on the officers' exceptions list — and answered **0000** with
+`"exception"` naming it (`overpaid`, `underpaid`, `already_settled`) and the receipt. 1002 and 1003 are
+only ever answers to a *verify*, before any money moves. A repeated confirm of the same bank transaction
+answers 2001 with the first one's receipt, every time.
 """
 from __future__ import annotations
 
@@ -23,8 +32,9 @@ from django.utils.dateparse import parse_datetime
 from shared_apps.audit.services import client_address
 from shared_apps.money import MoneyError, parse_amount
 
-from .models import BankCall, Invoice, InvoiceStatus, PaymentChannel, PaymentMethod, PaymentSettings
-from .services import PaymentRefused, amount_payable, payment_post, payment_settings
+from .models import BankCall, Invoice, PaymentChannel, PaymentMethod, PaymentSettings
+from .obligations import MAX_PAYABLE, payable_on
+from .services import PaymentRefused, payment_post, payment_settings
 
 OK, UNKNOWN, WRONG_AMOUNT, ALREADY_PAID, MALFORMED, DUPLICATE, BAD_AUTH, NOT_ALLOWED = (
     "0000", "1001", "1002", "1003", "1004", "2001", "9001", "9002")
@@ -54,6 +64,7 @@ class Answer:
     amount: Decimal | None = None
     receipt: str = ""
     payer: str = ""
+    exception: str = ""
 
 
 class BankAdapter:
@@ -67,6 +78,23 @@ class BankAdapter:
 
     def respond(self, answer: Answer, notification: Notification | None) -> JsonResponse:
         raise NotImplementedError
+
+
+def _field(data: dict, name: str, *, required: bool = True, max_length: int = 64) -> str:
+    """A text field of the bank's body: printable, bounded; anything else is malformed (ValueError)."""
+    if not isinstance(data, dict):
+        raise ValueError("the body is not an object")
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            raise ValueError(f"{name} is missing")
+        return ""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ValueError(f"{name} is not text")
+    value = str(value).strip()
+    if len(value) > max_length or not value.isprintable():
+        raise ValueError(f"{name} is too long or holds control characters")
+    return value
 
 
 def signature_ok(body: bytes, header: str, secrets_: list[str]) -> bool:
@@ -88,10 +116,16 @@ class JsonAdapter(BankAdapter):
 
     def parse(self, request):
         data = json.loads(request.body.decode("utf-8"))
-        paid_at = parse_datetime(str(data.get("paid_at") or "")) or timezone.now()
-        return Notification(command=str(data["command"]), transaction_id=str(data["transaction_id"]),
-                            ref1=str(data["ref1"]).strip(), ref2=str(data.get("ref2") or "").strip(),
-                            amount=parse_amount(data["amount"]) if data.get("amount") not in (None, "") else None,
+        if not isinstance(data, dict):
+            raise ValueError("the body is not an object")
+        paid_at = parse_datetime(_field(data, "paid_at", required=False, max_length=40)) or timezone.now()
+        amount = data.get("amount")
+        if isinstance(amount, (float, bool)) or (amount not in (None, "") and not isinstance(amount, (str, int))):
+            raise ValueError("amount is not a decimal string")
+        return Notification(command=_field(data, "command", max_length=16),
+                            transaction_id=_field(data, "transaction_id"), ref1=_field(data, "ref1", max_length=20),
+                            ref2=_field(data, "ref2", required=False, max_length=20),
+                            amount=parse_amount(amount) if amount not in (None, "") else None,
                             paid_at=paid_at if timezone.is_aware(paid_at) else timezone.make_aware(paid_at), raw=data)
 
     def respond(self, answer, notification):
@@ -102,6 +136,8 @@ class JsonAdapter(BankAdapter):
             body["receipt"] = answer.receipt
         if answer.payer:
             body["payer"] = answer.payer
+        if answer.exception:
+            body["exception"] = answer.exception
         return JsonResponse(body, status=200 if answer.code in (OK, DUPLICATE) else 400 if answer.code in
                             (MALFORMED,) else 401 if answer.code in (BAD_AUTH,) else 403 if answer.code == NOT_ALLOWED
                             else 200)
@@ -115,7 +151,10 @@ class KtbAdapter(BankAdapter):
 
     def _data(self, request) -> dict:
         if request.content_type == "application/json":
-            return json.loads(request.body.decode("utf-8"))
+            data = json.loads(request.body.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise BankAuthError  # no credentials in a body that is not an object
+            return data
         return request.POST.dict()
 
     def authenticate(self, request, settings):
@@ -129,16 +168,18 @@ class KtbAdapter(BankAdapter):
     def parse(self, request):
         data = self._data(request)
         command = {"verify": "verify", "inquiry": "verify", "confirm": "confirm", "payment": "confirm"}[
-            str(data.get("command", "")).lower()]
-        return Notification(command=command, transaction_id=str(data["tranxid"]), ref1=str(data["ref1"]).strip(),
-                            ref2=str(data.get("ref2") or "").strip(), amount=parse_amount(data["amount"]),
+            _field(data, "command", max_length=16).lower()]
+        return Notification(command=command, transaction_id=_field(data, "tranxid"),
+                            ref1=_field(data, "ref1", max_length=20), ref2=_field(data, "ref2", required=False,
+                                                                                   max_length=20),
+                            amount=parse_amount(_field(data, "amount", max_length=20)),
                             paid_at=timezone.now(), raw={k: v for k, v in data.items() if k != "password"})
 
     def respond(self, answer, notification):
         return JsonResponse({"respcode": answer.code, "respmsg": MESSAGES[answer.code],
                              "tranxid": getattr(notification, "transaction_id", ""),
                              "amount": str(answer.amount) if answer.amount is not None else "",
-                             "receipt": answer.receipt})
+                             "receipt": answer.receipt, "exception": answer.exception})
 
 
 ADAPTERS = {adapter.name: adapter for adapter in (JsonAdapter(), KtbAdapter())}
@@ -157,7 +198,7 @@ def _source_allowed(address: str | None, settings: PaymentSettings) -> bool:
 
 def _find_invoice(notification: Notification) -> Invoice | None:
     """The invoice a Ref1 names, in this LAO's schema only; Ref2 must agree when the bank sends one."""
-    invoice = Invoice.objects.filter(ref1=notification.ref1).first()
+    invoice = Invoice.objects.select_related("obligation").filter(ref1=notification.ref1).first()
     if invoice is not None and notification.ref2 and invoice.ref2 and notification.ref2 != invoice.ref2:
         return None
     return invoice
@@ -167,24 +208,26 @@ def _answer(notification: Notification) -> tuple[Answer, object]:
     invoice = _find_invoice(notification)
     if invoice is None:
         return Answer(UNKNOWN), None
+    if notification.amount is not None and not (0 < notification.amount <= MAX_PAYABLE):
+        return Answer(MALFORMED), None
     if notification.command == "confirm":
+        if notification.amount is None:
+            return Answer(MALFORMED), None
         try:
             payment, created = payment_post(
                 invoice=invoice, amount=notification.amount, channel=PaymentChannel.BANK_NOTIFICATION,
                 method=PaymentMethod.BILL_PAYMENT, reference=f"bank:{notification.transaction_id}",
                 received_at=notification.paid_at)
-        except PaymentRefused as refused:
-            code = {"already_paid": ALREADY_PAID, "wrong_amount": WRONG_AMOUNT, "cancelled": UNKNOWN}.get(
-                refused.code, MALFORMED)
-            return Answer(code), None
-        receipt = payment.receipts.filter(voided_at__isnull=True).first()
+        except PaymentRefused:
+            return Answer(MALFORMED), None
+        receipt = payment.receipts.filter(voided_at__isnull=True).order_by("id").first() or \
+            payment.receipts.order_by("id").first()
         return Answer(OK if created else DUPLICATE, amount=payment.amount,
-                      receipt=receipt.display_number if receipt else ""), payment
-    if invoice.status == InvoiceStatus.PAID:
+                      receipt=receipt.display_number if receipt else "", exception=payment.exception), payment
+    # verify: what is due now, read without writing anything
+    due = payable_on(invoice.obligation, timezone.localdate(notification.paid_at))
+    if due <= 0:
         return Answer(ALREADY_PAID), None
-    if invoice.status != InvoiceStatus.OPEN:
-        return Answer(UNKNOWN), None
-    due = amount_payable(invoice, timezone.localdate(notification.paid_at))
     if notification.amount is not None and notification.amount != due:
         return Answer(WRONG_AMOUNT, amount=due), None
     return Answer(OK, amount=due, payer=invoice.payer_name), None
@@ -212,8 +255,11 @@ def handle_notification(*, adapter_name: str, request):
     with transaction.atomic():
         BankCall.objects.create(
             bank=adapter.name, command=getattr(notification, "command", "") or "?",
-            transaction_id=getattr(notification, "transaction_id", "")[:64], source_address=address,
-            body=request.body.decode("utf-8", errors="replace")[:10000] if adapter_name == "json" else json.dumps(
-                getattr(notification, "raw", {}) or {"body": "(not parsed)"}, default=str)[:10000],
+            transaction_id=getattr(notification, "transaction_id", "").replace("\x00", "")[:64],
+            source_address=address,
+            # PostgreSQL text holds no NUL: what the bank sent is kept with NULs made visible.
+            body=(request.body.decode("utf-8", errors="replace")[:10000] if adapter_name == "json" else json.dumps(
+                getattr(notification, "raw", {}) or {"body": "(not parsed)"}, default=str)[:10000]
+                  ).replace("\x00", "\\u0000"),
             result_code=answer.code, response=json.loads(response.content), payment=payment)
     return response

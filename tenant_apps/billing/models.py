@@ -1,13 +1,112 @@
-"""Invoices and payments of one LAO (its schema).
+"""Obligations, invoices and payments of one LAO (its schema).
 
-Services raise obligations (a return's amount due, a permit fee); billing
-knows nothing about hotels or notices, only the obligation's source, payer,
-amount and due date. Payments from every channel are posted by one function,
-idempotent on the channel's reference.
+Services raise obligations (a month's return, a permit fee); billing knows
+nothing about hotels or notices, only the obligation's source, payer, what it
+charges and when it is due. The obligation is a row with a balance (charged −
+paid − credited + refunded) that every channel locks before it reads or
+changes anything; invoices are payment requests against it; payments from
+every channel are posted by one function, idempotent on the channel's
+reference.
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Obligation(models.Model):
+    """ลูกหนี้: what one source owes the LAO — a month's return (with its additional returns and
+    assessments), a permit fee. The balance is charged − paid − credited + refunded: above zero it is owed,
+    below zero it is a credit (เงินชำระเกิน) to refund or set off.
+
+    Every channel (counter, bank verify/confirm, statement, refund, correction, set-off) locks this row
+    first (`select_for_update`), so two of them never act on the same balance at once."""
+
+    source = models.CharField(max_length=64, help_text="what raised it, e.g. hotel_fee.return")
+    source_id = models.PositiveBigIntegerField()
+    description = models.CharField(_("for"), max_length=300)
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                              related_name="+", db_constraint=False)
+    payer_name = models.CharField(_("payer"), max_length=200)
+    payer_key = models.CharField(max_length=40, blank=True, db_index=True,
+                                 help_text="who pays, for set-off: business:<id>, user:<id>, tin:<tax id>")
+    service = models.CharField(max_length=32, blank=True, help_text="for the ledger: hotel_fee, advertising …")
+    due_date = models.DateField(_("due date"))
+    charged = models.DecimalField(_("charged"), max_digits=14, decimal_places=2, default=0)
+    paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=0)
+    credited = models.DecimalField(_("credited"), max_digits=14, decimal_places=2, default=0,
+                                   help_text="credit set off here from the payer's other obligations (net)")
+    refunded = models.DecimalField(_("refunded"), max_digits=14, decimal_places=2, default=0)
+    # The surcharge (เงินเพิ่ม) keeps running after the deadline on the tax still unpaid.
+    tax_charged = models.DecimalField(max_digits=14, decimal_places=2, default=0,
+                                      help_text="the tax within what is charged: the surcharge runs on its unpaid part")
+    surcharge_percent_per_month = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    surcharge_cap_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    surcharge_from = models.DateField(null=True, blank=True, help_text="the deadline the surcharge runs from")
+    surcharge_months = models.PositiveSmallIntegerField(default=0, help_text="months of surcharge charged so far")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="one_obligation_per_source"),
+            models.CheckConstraint(condition=models.Q(charged__gte=0), name="obligation_charged_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.description} · {self.balance}"
+
+    @property
+    def balance(self):
+        return self.charged - self.paid - self.credited + self.refunded
+
+    @property
+    def surcharge_base(self):
+        """The tax still unpaid: payments settle the tax first, so the surcharge runs only on what is left."""
+        return min(max(self.tax_charged - self.paid - self.credited + self.refunded, 0), self.tax_charged)
+
+    @property
+    def credit(self):
+        """What the LAO owes back (0 when nothing)."""
+        return max(-self.balance, 0)
+
+
+class EntryKind(models.TextChoices):
+    CHARGE = "charge", _("Charged")
+    SURCHARGE = "surcharge", _("Surcharge to date")
+    PAYMENT = "payment", _("Payment received")
+    REVERSAL = "reversal", _("Payment reversed by the bank")
+    REFUND = "refund", _("Refund")
+    REFUND_FAILED = "refund_failed", _("Refund failed: credit restored")
+    SET_OFF_IN = "set_off_in", _("Credit set off from another obligation")
+    SET_OFF_OUT = "set_off_out", _("Credit set off against another obligation")
+
+
+class ObligationEntry(models.Model):
+    """The obligation's journal, append-only: every change to its balance with who, when and why.
+    `amount` is the change to the balance (+ owed more, − owed less); `part` names the charge it sets
+    (e.g. return:12) so a correction replaces that charge rather than adding to it."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    part = models.CharField(max_length=40, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=14, decimal_places=2, default=0,
+                                     help_text="change to the tax the surcharge runs on")
+    note = models.CharField(max_length=300, blank=True)
+    payment = models.ForeignKey("Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    refund = models.ForeignKey("Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    other = models.ForeignKey(Obligation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              help_text="the other side of a set-off")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                           related_name="+", db_constraint=False)
+
+    class Meta:
+        ordering = ["id"]
 
 
 class InvoiceStatus(models.TextChoices):
@@ -17,8 +116,11 @@ class InvoiceStatus(models.TextChoices):
 
 
 class Invoice(models.Model):
-    """ใบแจ้งหนี้: an amount due for one obligation."""
+    """ใบแจ้งหนี้: a payment request against an obligation, with its Ref1/Ref2. One is open while the
+    obligation is owed; a late one's amount is what the obligation's balance and running surcharge come to on
+    the day it is paid (computed, never written on a read)."""
 
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="invoices")
     source = models.CharField(max_length=64, help_text="what raised it, e.g. advertising.application")
     source_id = models.PositiveBigIntegerField()
     description = models.CharField(_("for"), max_length=300)
@@ -40,11 +142,6 @@ class Invoice(models.Model):
     replaced_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ref1 = models.CharField(_("Ref1"), max_length=20, null=True, blank=True, unique=True)
     ref2 = models.CharField(_("Ref2"), max_length=20, blank=True)
-    # Late payment: the surcharge keeps running after the due date (PAO returns); empty for fixed fees.
-    surcharge_base = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    surcharge_percent_per_month = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    surcharge_cap_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    surcharge_from = models.DateField(null=True, blank=True, help_text="the deadline the surcharge runs from")
     service = models.CharField(max_length=32, blank=True, help_text="for the ledger: hotel_fee, advertising …")
 
     class Meta:
@@ -74,10 +171,20 @@ class PaymentMethod(models.TextChoices):
     BILL_PAYMENT = "bill_payment", _("Bill payment / Thai QR")
 
 
-class Payment(models.Model):
-    """Money received against an invoice; `reference` (a bank's transaction id, a counter slip) is unique,
-    so the database itself refuses to count a payment twice."""
+class PaymentException(models.TextChoices):
+    """Money the bank had already taken that did not match what was due: kept, never refused, and listed for
+    an officer."""
+    NONE = "", _("None")
+    OVERPAID = "overpaid", _("More than was due")
+    UNDERPAID = "underpaid", _("Less than was due")
+    ALREADY_SETTLED = "already_settled", _("Arrived after the obligation was settled")
 
+
+class Payment(models.Model):
+    """Money received against an obligation (through one of its invoices); `reference` (a bank's
+    transaction id, a counter slip) is unique, so the database itself refuses to count a payment twice."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="payments")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     channel = models.CharField(max_length=16, choices=PaymentChannel.choices)
@@ -88,6 +195,16 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                     related_name="+", db_constraint=False)
     note = models.CharField(max_length=300, blank=True)
+    due_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                     help_text="what was due when it arrived")
+    exception = models.CharField(max_length=16, choices=PaymentException.choices, blank=True, default="")
+    # The statement line that showed the same money a bank notification had already posted.
+    statement_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                    related_name="+", db_constraint=False)
+    reversal_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    reversal_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -114,6 +231,12 @@ class PaymentSettings(models.Model):
     hmac_secret_previous = models.CharField(_("previous secret (during rotation)"), max_length=128, blank=True)
     allowed_sources = models.TextField(_("addresses the bank calls from"), blank=True,
                                        help_text=_("one IP address or network per line; empty: any"))
+    class CreditPolicy(models.TextChoices):
+        REFUND = "refund", _("Refund credits (a finance officer refunds them)")
+        SET_OFF = "set_off", _("Set credits off against the same payer's next invoice")
+
+    credit_policy = models.CharField(_("credits (overpayments)"), max_length=16, choices=CreditPolicy.choices,
+                                     default=CreditPolicy.REFUND)
     ktb_user = models.CharField(max_length=64, blank=True)
     ktb_password = models.CharField(max_length=128, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -233,11 +356,12 @@ class Refund(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """The LAO's ledger: every posting (payment +, refund −) by service and day."""
+    """The LAO's ledger: every posting (payment +, refund −, reversal −, set-off − and +) by service and day."""
 
     day = models.DateField(db_index=True)
     service = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, related_name="+")
     refund = models.ForeignKey(Refund, on_delete=models.PROTECT, null=True, related_name="+")
+    note = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField(auto_now_add=True)

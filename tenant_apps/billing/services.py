@@ -1,11 +1,18 @@
-"""The one path money takes in a LAO: invoices with Ref1/Ref2, payments posted once from every channel,
-a receipt for every payment, the ledger, refunds.
+"""The one path money takes in a LAO: obligations with a balance, invoices with Ref1/Ref2 against them,
+payments posted once from every channel, a receipt for every payment, the ledger, reversals, refunds and
+set-offs.
+
+The obligation (`Obligation`, ลูกหนี้) is the row every channel locks first: the counter, a bank's
+confirm, a statement file, a refund, a correction or an assessment, a set-off. Under that lock it reads
+what is owed, charges the surcharge that ran since, and changes the balance, writing an entry of the
+obligation's journal, the LAO's ledger and the audit record in the same transaction. Anything the rest of
+the world must hear of (the source that a fee was paid, the national daily sums) goes out after commit.
 
 `post_payments()` is the single posting function: counter, bank notification and statement file all call
-it (one item or a whole file). It is idempotent on each payment's reference — a unique column, so the
-database refuses a second copy even under a race — writes the payment, marks the invoice paid, issues the
-receipt, writes the LAO's ledger and the audit record in one transaction, and tells the rest of the world
-(the obligation's source, the national ledger) only after commit.
+it (one item or a whole file). It is idempotent on each payment's reference — a unique column, read only
+after the obligation's lock is held, so the database and the lock together refuse a second copy. Money a
+bank has already taken is never refused: if it is not what was due, the difference stays on the balance
+(owed, or a credit to refund or set off) and the payment is listed as an exception.
 """
 from __future__ import annotations
 
@@ -16,64 +23,55 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F as models_F
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from shared_apps.audit.services import audit_record
 from shared_apps.calendar.selectors import fiscal_year
-from shared_apps.money import MoneyError, parse_amount, round_baht
+from shared_apps.money import MoneyError, parse_amount
 from tenant_apps.officers.access import Action, require
 
-from .models import (Invoice, InvoiceStatus, LedgerEntry, Payment, PaymentChannel, PaymentMethod, PaymentSettings,
-                     Receipt, ReceiptCounter, Refund)
+from .models import (EntryKind, Invoice, InvoiceStatus, LedgerEntry, Obligation, ObligationEntry, Payment,
+                     PaymentChannel, PaymentException, PaymentMethod, PaymentSettings, Receipt, ReceiptCounter,
+                     Refund)
+from .obligations import MAX_PAYABLE, ZERO, accrual, months_on, pay_by, payable_on, payable_until, \
+    surcharge_between
 from .signals import invoice_paid
 
 logger = logging.getLogger(__name__)
 BANK_OFFICER = "ระบบรับชำระเงินผ่านธนาคาร"
+
+__all__ = ["payable_until", "payable_on"]
 
 
 def payment_settings() -> PaymentSettings:
     return PaymentSettings.objects.filter(pk=1).first() or PaymentSettings(pk=1)
 
 
-# --- late payment ---------------------------------------------------------------------------------
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
+def _money(value, *, message: str, allow_negative: bool = False) -> Decimal:
+    try:
+        amount = parse_amount(value, allow_negative=allow_negative)
+    except MoneyError:
+        raise ValidationError(message, code="bad_amount") from None
+    if abs(amount) > MAX_PAYABLE:
+        raise ValidationError(_("%(amount)s baht is more than a bank slip can carry (at most 9,999,999,999.99).")
+                              % {"amount": f"{amount:,.2f}"}, code="too_large")
+    return amount
 
 
 def amount_payable(invoice: Invoice, on: datetime.date) -> Decimal:
-    """What settles the invoice on a day: its amount, plus the surcharge that kept running if it is late."""
-    if on <= invoice.due_date or invoice.surcharge_percent_per_month is None or invoice.surcharge_from is None:
-        return invoice.amount
-    from tenant_apps.pao_filing.periods import months_late
-
-    def surcharge(day):
-        percent = invoice.surcharge_percent_per_month * months_late(invoice.surcharge_from, day)
-        if invoice.surcharge_cap_percent is not None:
-            percent = min(percent, invoice.surcharge_cap_percent)
-        return round_baht(invoice.surcharge_base * percent / 100)
-
-    return invoice.amount - surcharge(invoice.due_date) + surcharge(on)
+    """What settles an open invoice's obligation on a day (its balance plus the surcharge run since);
+    0 for an invoice that is no longer open. Reads only."""
+    if invoice.status != InvoiceStatus.OPEN:
+        return ZERO
+    return max(payable_on(invoice.obligation, on), ZERO)
 
 
-def payable_until(*, surcharge_from: datetime.date, on: datetime.date) -> datetime.date:
-    """The last day an amount that includes a running surcharge stays the same."""
-    from tenant_apps.pao_filing.periods import months_late
-
-    return surcharge_from if on <= surcharge_from else _add_months(surcharge_from, months_late(surcharge_from, on))
-
-
-# --- invoices -------------------------------------------------------------------------------------
+# --- invoices: payment requests against an obligation ----------------------------------------------
 
 def _ref1(invoice_id: int, settings: PaymentSettings) -> str:
     """Numeric Ref1: the invoice number padded to the agreed length, with a Luhn check digit if agreed."""
@@ -90,71 +88,171 @@ def _ref2(due_date: datetime.date, settings: PaymentSettings) -> str:
     return ""
 
 
+def open_invoice(obligation: Obligation) -> Invoice | None:
+    return obligation.invoices.filter(status=InvoiceStatus.OPEN).first()
+
+
+def _invoice_refresh(obligation: Obligation, *, actor=None, request=None, reason: str = "",
+                     today: datetime.date | None = None) -> Invoice | None:
+    """Under the obligation's lock: one open invoice for exactly its balance while it is owed, none once it
+    is settled or in credit. A changed balance cancels the open invoice and issues its replacement."""
+    today = today or timezone.localdate()
+    current = open_invoice(obligation)
+    balance = obligation.balance
+    due_date = obligation.due_date if today <= obligation.due_date else pay_by(obligation, today)
+    if current is not None and balance > 0 and current.amount == balance and current.due_date >= min(
+            due_date, current.due_date):
+        return current
+    if current is None and balance <= 0:
+        return None
+    if current is not None:  # cancelled first: one open invoice per obligation, never two
+        current.status, current.cancelled_at, current.cancelled_by = InvoiceStatus.CANCELLED, timezone.now(), actor
+        current.cancel_reason = (reason or (_("replaced: the amount due changed") if balance > 0
+                                            else _("nothing is owed any more")))[:300]
+        current.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+        audit_record(action="invoice_cancelled", request=request, actor=actor, target=obligation.description[:200],
+                     invoice=current.pk, reason=current.cancel_reason)
+    replacement = None
+    if balance > 0:
+        replacement = Invoice.objects.create(
+            obligation=obligation, source=obligation.source, source_id=obligation.source_id,
+            amount=balance, due_date=due_date, description=obligation.description, payer=obligation.payer,
+            payer_name=obligation.payer_name, created_by=actor, service=obligation.service)
+        settings = payment_settings()
+        replacement.ref1, replacement.ref2 = _ref1(replacement.pk, settings), _ref2(due_date, settings)
+        replacement.save(update_fields=["ref1", "ref2"])
+        audit_record(action="invoice_issued", request=request, actor=actor, target=obligation.description[:200],
+                     invoice=replacement.pk, amount=str(balance), replaces=getattr(current, "pk", None))
+        if current is not None:
+            current.replaced_by = replacement
+            current.save(update_fields=["replaced_by"])
+    return replacement
+
+
+# --- obligations -------------------------------------------------------------------------------------
+
+def _lock(obligation_id: int) -> Obligation:
+    return Obligation.objects.select_for_update().get(pk=obligation_id)
+
+
+def _accrue(obligation: Obligation, day: datetime.date, *, actor=None) -> Decimal:
+    """Charge the surcharge that ran up to `day` (the caller holds the lock). Returns what was added."""
+    extra, months = accrual(obligation, day)
+    if extra > 0:
+        obligation.charged += extra
+        ObligationEntry.objects.create(obligation=obligation, kind=EntryKind.SURCHARGE, amount=extra, by=actor,
+                                       note=_("surcharge to %(months)d month(s)") % {"months": months})
+    obligation.surcharge_months = months
+    return extra
+
+
+def _save(obligation: Obligation) -> None:
+    obligation.save(update_fields=["charged", "paid", "credited", "refunded", "tax_charged", "surcharge_months",
+                                   "due_date", "description", "payer_name", "surcharge_percent_per_month",
+                                   "surcharge_cap_percent", "surcharge_from", "updated_at"])
+
+
+def _settled_now(obligation: Obligation, before: Decimal) -> None:
+    """Tell the source after commit when the obligation went from owed to settled with money or credit."""
+    if before > 0 and obligation.balance <= 0 and (obligation.paid + obligation.credited) > 0:
+        invoice = obligation.invoices.exclude(status=InvoiceStatus.CANCELLED).order_by("-id").first() or \
+            obligation.invoices.order_by("-id").first()
+        schema = connection.schema_name
+        if invoice is not None:
+            transaction.on_commit(lambda: invoice_paid.send(sender=invoice.source, invoice=invoice,
+                                                            schema_name=schema))
+
+
+def _credit_policy_after_commit(obligation: Obligation) -> None:
+    if obligation.payer_key and payment_settings().credit_policy == PaymentSettings.CreditPolicy.SET_OFF:
+        key = obligation.payer_key
+        transaction.on_commit(lambda: credits_set_off(payer_key=key))
+
+
 @transaction.atomic
+def obligation_charge(*, source: str, source_id: int, part: str, amount, description: str,
+                      due_date: datetime.date, tax=None, surcharge: dict | None = None, payer=None,
+                      payer_name: str = "", payer_key: str = "", service: str = "", note: str = "", actor=None,
+                      request=None, today: datetime.date | None = None) -> Obligation:
+    """Set what one part of an obligation charges (a return's amount due, an additional return's, an
+    assessment's, a fee) — setting it again replaces that part, so the payer is only ever asked for the
+    difference from what has been paid. A lower amount reduces or cancels the open invoice and turns an
+    overpayment into a credit.
+
+    `tax` is the tax within `amount` (the surcharge keeps running on its unpaid part); `surcharge` =
+    dict(percent, cap, from, months): the ordinance's rule and the months already counted in `amount`."""
+    amount = _money(amount, message=_("An amount due is baht with at most 2 decimals."), allow_negative=True)
+    tax = _money(amount if tax is None else tax, message=_("The tax is baht with at most 2 decimals."),
+                 allow_negative=True)
+    today = today or timezone.localdate()
+    obligation, _created = Obligation.objects.select_for_update().get_or_create(
+        source=source, source_id=source_id,
+        defaults={"description": description[:300], "payer": payer, "due_date": due_date, "service":
+                  service or source.split(".")[0], "payer_key": payer_key,
+                  "payer_name": (payer_name or getattr(payer, "display_name", ""))[:200]})
+    before = obligation.balance
+    obligation.description = description[:300] or obligation.description
+    obligation.payer_name = (payer_name or obligation.payer_name)[:200]
+    obligation.due_date = due_date
+    if surcharge:
+        obligation.surcharge_percent_per_month = surcharge.get("percent")
+        obligation.surcharge_cap_percent = surcharge.get("cap")
+        obligation.surcharge_from = surcharge.get("from")
+    # The surcharge already run on what is unpaid is charged before the tax it runs on changes.
+    _accrue(obligation, today, actor=actor)
+    previous = obligation.entries.filter(kind=EntryKind.CHARGE, part=part).aggregate(
+        amount=Sum("amount"), tax=Sum("tax_amount"))
+    change = amount - (previous["amount"] or ZERO)
+    tax_change = tax - (previous["tax"] or ZERO)
+    if obligation.charged + change < 0:
+        raise ValidationError(_("A correction cannot charge less than nothing."), code="negative_charge")
+    if change or tax_change:
+        ObligationEntry.objects.create(obligation=obligation, kind=EntryKind.CHARGE, part=part, amount=change,
+                                       tax_amount=tax_change, note=(note or description)[:300], by=actor)
+        obligation.charged += change
+        obligation.tax_charged = max(obligation.tax_charged + tax_change, ZERO)
+        # An increase of the tax also owes the surcharge from the months `amount` counted up to today.
+        counted = int((surcharge or {}).get("months") or 0)
+        if tax_change > 0 and obligation.surcharge_months > counted:
+            gap = surcharge_between(obligation, base=tax_change, from_months=counted,
+                                    to_months=obligation.surcharge_months)
+            if gap > 0:
+                obligation.charged += gap
+                ObligationEntry.objects.create(
+                    obligation=obligation, kind=EntryKind.SURCHARGE, part=part, amount=gap, by=actor,
+                    note=_("surcharge to %(months)d month(s)") % {"months": obligation.surcharge_months})
+    if obligation.balance > MAX_PAYABLE:
+        raise ValidationError(_("%(amount)s baht is more than a bank slip can carry (at most 9,999,999,999.99).")
+                              % {"amount": f"{obligation.balance:,.2f}"}, code="too_large")
+    _save(obligation)
+    _invoice_refresh(obligation, actor=actor, request=request, today=today)
+    if change or tax_change:
+        audit_record(action="obligation_changed", request=request, actor=actor, target=obligation.description[:200],
+                     obligation=obligation.pk, part=part, change=str(change), balance=str(obligation.balance))
+    _settled_now(obligation, before)
+    if obligation.balance != 0:
+        _credit_policy_after_commit(obligation)
+    return obligation
+
+
 def invoice_issue(*, source: str, source_id: int, amount, due_date: datetime.date, description: str,
                   payer=None, payer_name: str = "", service: str = "", surcharge=None, actor=None,
-                  request=None) -> Invoice:
-    """The open invoice of an obligation; if the obligation's amount changed, the old one is cancelled and
-    replaced (there is only ever one open invoice per obligation). `surcharge` = dict(base, percent,
-    cap, from) when a surcharge keeps running after the due date."""
-    try:
-        amount = parse_amount(amount)
-    except MoneyError:
-        raise ValidationError(_("An invoice amount is baht with at most 2 decimals.")) from None
+                  request=None) -> Invoice | None:
+    """A single-charge obligation (a fee) and its open invoice: the simple case of `obligation_charge()`.
+    `surcharge` = dict(base, percent, cap, from) when a surcharge keeps running after the due date."""
+    amount = _money(amount, message=_("An invoice amount is baht with at most 2 decimals."))
     if amount <= 0:
         raise ValidationError(_("An invoice amount must be above zero."))
-    current = (Invoice.objects.select_for_update()
-               .filter(source=source, source_id=source_id, status=InvoiceStatus.OPEN).first())
-    if current is not None and current.amount == amount and current.due_date == due_date:
-        return current
-    if current is not None:
-        current.status, current.cancelled_at, current.cancelled_by = InvoiceStatus.CANCELLED, timezone.now(), actor
-        current.cancel_reason = _("replaced: the amount due changed")
-        current.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-    surcharge = surcharge or {}
-    invoice = Invoice.objects.create(
-        source=source, source_id=source_id, amount=amount, due_date=due_date, description=description[:300],
-        payer=payer, payer_name=payer_name or getattr(payer, "display_name", ""), created_by=actor,
-        service=service or source.split(".")[0], surcharge_base=surcharge.get("base"),
-        surcharge_percent_per_month=surcharge.get("percent"), surcharge_cap_percent=surcharge.get("cap"),
-        surcharge_from=surcharge.get("from"))
-    settings = payment_settings()
-    invoice.ref1, invoice.ref2 = _ref1(invoice.pk, settings), _ref2(due_date, settings)
-    invoice.save(update_fields=["ref1", "ref2"])
-    if current is not None:
-        current.replaced_by = invoice
-        current.save(update_fields=["replaced_by"])
-    audit_record(action="invoice_issued", request=request, actor=actor, target=description[:200],
-                 invoice=invoice.pk, amount=str(amount), replaces=getattr(current, "pk", None))
-    return invoice
-
-
-def invoice_current(invoice: Invoice, *, on: datetime.date | None = None) -> Invoice:
-    """An open invoice whose running surcharge went up is replaced by one for today's amount."""
-    on = on or timezone.localdate()
-    if invoice.status != InvoiceStatus.OPEN or on <= invoice.due_date or invoice.surcharge_from is None:
-        return invoice
-    return invoice_issue(
-        source=invoice.source, source_id=invoice.source_id, amount=amount_payable(invoice, on),
-        due_date=payable_until(surcharge_from=invoice.surcharge_from, on=on), description=invoice.description,
-        payer=invoice.payer, payer_name=invoice.payer_name, service=invoice.service,
-        surcharge={"base": invoice.surcharge_base, "percent": invoice.surcharge_percent_per_month,
-                   "cap": invoice.surcharge_cap_percent, "from": invoice.surcharge_from})
-
-
-@transaction.atomic
-def invoice_cancel(*, invoice: Invoice, reason: str, actor, request=None) -> Invoice:
-    if not reason.strip():
-        raise ValidationError(_("Give the reason."))
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status != InvoiceStatus.OPEN:
-        raise ValidationError(_("Only an open invoice can be cancelled."))
-    invoice.status, invoice.cancelled_at, invoice.cancelled_by = InvoiceStatus.CANCELLED, timezone.now(), actor
-    invoice.cancel_reason = reason.strip()
-    invoice.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-    audit_record(action="invoice_cancelled", request=request, actor=actor, target=invoice.description[:200],
-                 invoice=invoice.pk, reason=reason.strip())
-    return invoice
+    extra = {}
+    if surcharge:
+        extra = {"tax": surcharge.get("base"), "surcharge": {
+            "percent": surcharge.get("percent"), "cap": surcharge.get("cap"), "from": surcharge.get("from"),
+            "months": months_on(Obligation(surcharge_from=surcharge.get("from")), due_date)}}
+    obligation = obligation_charge(source=source, source_id=source_id, part="charge", amount=amount,
+                                   description=description, due_date=due_date, payer=payer, payer_name=payer_name,
+                                   payer_key=f"user:{payer.pk}" if getattr(payer, "pk", None) else "",
+                                   service=service, actor=actor, request=request, **extra)
+    return open_invoice(obligation)
 
 
 # --- posting payments -----------------------------------------------------------------------------
@@ -166,12 +264,17 @@ class PaymentRefused(ValidationError):
 @dataclass
 class PaymentItem:
     invoice: Invoice
-    amount: Decimal
+    amount: Decimal | None  # None: exactly what is due (the counter)
     channel: str
     method: str
     reference: str
     received_at: datetime.datetime
     note: str = ""
+
+    @property
+    def money_taken(self) -> bool:
+        """The bank has already taken this money: it is recorded whatever it is, never refused."""
+        return self.channel != PaymentChannel.COUNTER
 
 
 @dataclass
@@ -182,38 +285,57 @@ class PostingResult:
     refused: PaymentRefused | None = None
 
 
-def _check(item: PaymentItem, invoice: Invoice) -> PaymentRefused | None:
-    if invoice.status == InvoiceStatus.PAID:
-        return PaymentRefused(_("This invoice has already been paid."), code="already_paid")
-    if invoice.status != InvoiceStatus.OPEN:
-        return PaymentRefused(_("This invoice was cancelled; pay its replacement."), code="cancelled")
-    due = amount_payable(invoice, timezone.localdate(item.received_at))
-    if item.amount != due:
-        return PaymentRefused(_("The amount %(paid)s does not match the %(due)s due.")
-                              % {"paid": f"{item.amount:,.2f}", "due": f"{due:,.2f}"}, code="wrong_amount")
-    return None
-
-
-def _mark_paid(invoices: list[Invoice]) -> None:
-    """One UPDATE … FROM (VALUES …) for the lot: Django's bulk_update builds a CASE per row, far slower."""
-    if not invoices:
+def _update_rows(model, rows: list[tuple], columns: list[tuple[str, str]]) -> None:
+    """One UPDATE … FROM (VALUES …) for many rows: Django's bulk_update builds a CASE per row, far slower."""
+    if not rows:
         return
-    from django.db import connection
     from psycopg2.extras import execute_values
 
+    names = ", ".join(name for name, _type in columns)
+    template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in columns) + ")"
+    sets = ", ".join(f"{name} = v.{name}" for name, _type in columns)
     with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor if hasattr(cursor, "cursor") else cursor,
-            f"UPDATE {Invoice._meta.db_table} AS i SET status = 'paid', paid_at = v.paid_at "
-            "FROM (VALUES %s) AS v(id, paid_at) WHERE i.id = v.id",
-            [(invoice.pk, invoice.paid_at) for invoice in invoices], template="(%s, %s::timestamptz)", page_size=2000)
+        execute_values(cursor.cursor if hasattr(cursor, "cursor") else cursor,
+                       f"UPDATE {model._meta.db_table} AS t SET {sets} FROM (VALUES %s) AS v(id, {names}) "
+                       "WHERE t.id = v.id", rows, template=template, page_size=2000)
+
+
+def _lock_all(ids) -> dict[int, Obligation]:
+    """Lock obligations in id order, so two batches never wait for each other in a circle."""
+    locked = {}
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start:start + 10_000]
+        locked.update((o.pk, o) for o in Obligation.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
+    return locked
+
+
+def _receipts_for(payments: list[Payment], *, now, actor, officer_name: str) -> list[Receipt]:
+    """A receipt for each payment, in the receipt book of the fiscal year the money was received."""
+    from shared_apps.payment_formats.thai_words import baht_text
+
+    by_year: dict[int, list[Payment]] = {}
+    for payment in payments:
+        by_year.setdefault(fiscal_year(timezone.localdate(payment.received_at)), []).append(payment)
+    issuer = officer_name or (getattr(actor, "display_name", "") if actor else BANK_OFFICER)
+    receipts = []
+    for year in sorted(by_year):
+        counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(fiscal_year=year)
+        for offset, payment in enumerate(by_year[year], start=1):
+            receipts.append(Receipt(
+                payment=payment, fiscal_year=year, sequence=counter.last_sequence + offset, issued_at=now,
+                payer_name=payment.obligation.payer_name, description=payment.obligation.description,
+                amount=payment.amount, amount_words=baht_text(payment.amount), issued_by_name=issuer,
+                token=secrets.token_urlsafe(18)))
+        counter.last_sequence += len(by_year[year])
+        counter.save(update_fields=["last_sequence"])
+    return receipts
 
 
 def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "", request=None) -> list[PostingResult]:
-    """Post payments, each once. One transaction for the lot; a reference already posted returns the
-    existing payment with created=False; a payment that cannot be posted is refused on its own."""
-    from django.db import connection
-
+    """Post payments, each once. One transaction for the lot; every obligation is locked (in id order)
+    before anything is read; a reference already posted returns the existing payment with created=False.
+    At the counter a payment must settle exactly what is due; money a bank has taken is always recorded."""
     from shared_apps.ledger.services import revenue_add
     from tenants.selectors import current_lao
 
@@ -221,75 +343,118 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
     if len(set(references)) != len(references):
         raise ValidationError(_("The same payment reference appears twice in one batch."))
     results = [PostingResult(item=item) for item in items]
-    try:
-        with transaction.atomic():
-            existing = Payment.objects.in_bulk(references, field_name="reference")
-            invoices = Invoice.objects.select_for_update().in_bulk({item.invoice.pk for item in items})
-            new_payments, new_receipts, ledger, paid_invoices = [], [], [], []
-            for result in results:
-                item = result.item
-                if item.reference in existing:
-                    result.payment = existing[item.reference]
+    with transaction.atomic():
+        obligations = _lock_all(item.invoice.obligation_id for item in items)
+        # Read only now: a concurrent poster of the same obligation has committed or not started.
+        existing = Payment.objects.in_bulk(references, field_name="reference")
+        invoices = Invoice.objects.in_bulk({item.invoice.pk for item in items})
+        balances_before = {pk: ob.balance for pk, ob in obligations.items()}
+        new_payments, entries, ledger, paid_invoices, touched = [], [], [], {}, {}
+        accrued = []
+        for result in results:
+            item = result.item
+            if item.reference in existing:
+                result.payment = existing[item.reference]
+                continue
+            obligation = obligations[item.invoice.obligation_id]
+            invoice = invoices[item.invoice.pk]
+            day = timezone.localdate(item.received_at)
+            extra, months = accrual(obligation, day)
+            due = obligation.balance + extra
+            if not item.money_taken:
+                if due <= 0:
+                    result.refused = PaymentRefused(_("This invoice has already been paid."), code="already_paid")
                     continue
-                invoice = invoices[item.invoice.pk]
-                refused = _check(item, invoice)
-                if refused:
-                    result.refused = refused
+                if invoice.status != InvoiceStatus.OPEN:
+                    result.refused = PaymentRefused(_("This invoice was cancelled; pay its replacement."),
+                                                    code="cancelled")
                     continue
+                amount = due if item.amount is None else item.amount
+                if amount != due:
+                    result.refused = PaymentRefused(
+                        _("The amount %(paid)s does not match the %(due)s due.")
+                        % {"paid": f"{amount:,.2f}", "due": f"{due:,.2f}"}, code="wrong_amount")
+                    continue
+            else:
+                amount = item.amount
+            if amount is None or amount <= 0 or amount > MAX_PAYABLE:
+                result.refused = PaymentRefused(_("The amount must be above zero and within what a slip carries."),
+                                                code="bad_amount")
+                continue
+            if extra > 0:
+                obligation.charged += extra
+                accrued.append(ObligationEntry(obligation=obligation, kind=EntryKind.SURCHARGE, amount=extra,
+                                               by=actor, note=f"surcharge to {months} month(s)"))
+            obligation.surcharge_months = months
+            exception = (PaymentException.ALREADY_SETTLED if due <= 0 else PaymentException.OVERPAID
+                         if amount > due else PaymentException.UNDERPAID if amount < due else PaymentException.NONE)
+            obligation.paid += amount
+            payment = Payment(obligation=obligation, invoice=invoice, amount=amount, channel=item.channel,
+                              method=item.method, reference=item.reference, received_at=item.received_at,
+                              recorded_by=actor, note=item.note[:300], due_amount=max(due, ZERO),
+                              exception=exception)
+            if invoice.status == InvoiceStatus.OPEN:
                 invoice.status, invoice.paid_at = InvoiceStatus.PAID, item.received_at
-                paid_invoices.append(invoice)
-                result.payment = Payment(invoice=invoice, amount=item.amount, channel=item.channel,
-                                         method=item.method, reference=item.reference,
-                                         received_at=item.received_at, recorded_by=actor, note=item.note[:300])
-                result.created = True
-                new_payments.append(result.payment)
-            Payment.objects.bulk_create(new_payments, batch_size=2000)
-            _mark_paid(paid_invoices)
-            now = timezone.now()
-            if new_payments:
-                year = fiscal_year(timezone.localdate(now))
-                counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(fiscal_year=year)
-                from shared_apps.payment_formats.thai_words import baht_text
+                paid_invoices[invoice.pk] = invoice
+            touched[obligation.pk] = obligation
+            result.payment, result.created = payment, True
+            new_payments.append(payment)
+        if not new_payments:
+            return results
+        Payment.objects.bulk_create(new_payments, batch_size=2000)
+        now = timezone.now()
+        for payment in new_payments:
+            entries.append(ObligationEntry(obligation=payment.obligation, kind=EntryKind.PAYMENT,
+                                           amount=-payment.amount, payment=payment, at=now, by=actor))
+            ledger.append(LedgerEntry(day=timezone.localdate(payment.received_at), service=payment.obligation.service,
+                                      amount=payment.amount, payment=payment))
+        ObligationEntry.objects.bulk_create(accrued + entries, batch_size=5000)
+        Receipt.objects.bulk_create(_receipts_for(new_payments, now=now, actor=actor, officer_name=officer_name),
+                                    batch_size=2000)
+        LedgerEntry.objects.bulk_create(ledger, batch_size=5000)
+        _update_rows(Invoice, [(i.pk, "paid", i.paid_at) for i in paid_invoices.values()],
+                     [("status", "varchar"), ("paid_at", "timestamptz")])
+        _update_rows(Obligation, [(o.pk, o.charged, o.paid, o.surcharge_months, now) for o in touched.values()],
+                     [("charged", "numeric"), ("paid", "numeric"), ("surcharge_months", "smallint"),
+                      ("updated_at", "timestamptz")])
+        # Rare: money short of what was due leaves a balance, which gets a new invoice; an overpayment
+        # leaves a credit (listed for refund, or set off).
+        settled, set_off = [], False
+        for obligation in touched.values():
+            if obligation.balance > 0:
+                _invoice_refresh(obligation, actor=actor, request=request)
+            elif obligation.balance < 0 and obligation.payer_key:
+                set_off = True
+            if balances_before[obligation.pk] > 0 and obligation.balance <= 0:
+                settled.append(obligation)
+        if set_off and payment_settings().credit_policy == PaymentSettings.CreditPolicy.SET_OFF:
+            keys = {o.payer_key for o in touched.values() if o.balance < 0 and o.payer_key}
+            transaction.on_commit(lambda: [credits_set_off(payer_key=key) for key in sorted(keys)])
+        paid_by_obligation = {i.obligation_id: i for i in paid_invoices.values()}
+        if settled:
+            schema = connection.schema_name
+            tell = [paid_by_obligation.get(o.pk) or invoices[next(r.item.invoice.pk for r in results if r.created
+                                                                   and r.payment.obligation_id == o.pk)]
+                    for o in settled]
+            transaction.on_commit(lambda: [invoice_paid.send(sender=invoice.source, invoice=invoice,
+                                                             schema_name=schema) for invoice in tell])
+        audit_record(action="payments_posted", request=request, actor=actor,
+                     target=f"{len(new_payments)} payment(s)", count=len(new_payments),
+                     amount=str(sum(p.amount for p in new_payments)),
+                     references=[p.reference for p in new_payments][:50], channel=new_payments[0].channel,
+                     exceptions=sum(1 for p in new_payments if p.exception))
+        lao = current_lao()
+        sums: dict[tuple, list] = {}
+        for entry in ledger:
+            total = sums.setdefault((entry.service, entry.day), [Decimal("0"), 0])
+            total[0] += entry.amount
+            total[1] += 1
 
-                for offset, payment in enumerate(new_payments, start=1):
-                    new_receipts.append(Receipt(
-                        payment=payment, fiscal_year=year, sequence=counter.last_sequence + offset, issued_at=now,
-                        payer_name=payment.invoice.payer_name, description=payment.invoice.description,
-                        amount=payment.amount, amount_words=baht_text(payment.amount),
-                        issued_by_name=officer_name or (getattr(actor, "display_name", "") if actor else BANK_OFFICER),
-                        token=secrets.token_urlsafe(18)))
-                    ledger.append(LedgerEntry(day=timezone.localdate(payment.received_at),
-                                              service=payment.invoice.service, amount=payment.amount, payment=payment))
-                counter.last_sequence += len(new_payments)
-                counter.save(update_fields=["last_sequence"])
-                Receipt.objects.bulk_create(new_receipts, batch_size=2000)
-                LedgerEntry.objects.bulk_create(ledger, batch_size=2000)
-                audit_record(action="payments_posted", request=request, actor=actor,
-                             target=f"{len(new_payments)} payment(s)", count=len(new_payments),
-                             amount=str(sum(p.amount for p in new_payments)),
-                             references=[p.reference for p in new_payments][:50],
-                             channel=new_payments[0].channel)
-                lao = current_lao()
-                sums: dict[tuple, list] = {}
-                for entry in ledger:
-                    total = sums.setdefault((entry.service, entry.day), [Decimal("0"), 0])
-                    total[0] += entry.amount
-                    total[1] += 1
-                schema = connection.schema_name
+        def publish():
+            for (service, day), (amount, count) in sums.items():
+                revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount, payments=count)
 
-                def publish():
-                    for (service, day), (amount, count) in sums.items():
-                        revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount, payments=count)
-                    for invoice in paid_invoices:
-                        invoice_paid.send(sender=invoice.source, invoice=invoice, schema_name=schema)
-
-                transaction.on_commit(publish)
-    except IntegrityError:
-        if len(items) == 1:  # the same reference was posted concurrently: it is a duplicate, not an error
-            payment = Payment.objects.filter(reference=items[0].reference).first()
-            if payment is not None:
-                return [PostingResult(item=items[0], payment=payment, created=False)]
-        raise
+        transaction.on_commit(publish)
     return results
 
 
@@ -300,14 +465,24 @@ def payment_post(*, invoice: Invoice, amount, channel: str, method: str, referen
     if not reference:
         raise PaymentRefused(_("A payment needs its reference (slip, cheque or bank transaction number)."),
                              code="no_reference")
+    if len(reference) > 100 or "\x00" in reference:
+        raise PaymentRefused(_("A payment reference is at most 100 printable characters."), code="bad_reference")
+    if amount is not None:
+        try:
+            amount = parse_amount(amount)
+        except MoneyError:
+            raise PaymentRefused(_("The amount must be baht with at most 2 decimals, not negative."),
+                                 code="bad_amount") from None
+    item = PaymentItem(invoice=invoice, amount=amount, channel=channel, method=method, reference=reference,
+                       received_at=received_at or timezone.now(), note=note)
     try:
-        amount = parse_amount(amount)
-    except MoneyError:
-        raise PaymentRefused(_("The amount must be baht with at most 2 decimals, not negative."),
-                             code="bad_amount") from None
-    (result,) = post_payments([PaymentItem(invoice=invoice, amount=amount, channel=channel, method=method,
-                                           reference=reference, received_at=received_at or timezone.now(),
-                                           note=note)], actor=actor, request=request)
+        (result,) = post_payments([item], actor=actor, request=request)
+    except IntegrityError:
+        # The same reference on another obligation, posted at the same moment: it is a duplicate, not an error.
+        payment = Payment.objects.filter(reference=reference).first()
+        if payment is None:
+            raise
+        return payment, False
     if result.refused:
         raise result.refused
     return result.payment, result.created
@@ -315,35 +490,94 @@ def payment_post(*, invoice: Invoice, amount, channel: str, method: str, referen
 
 def counter_payment_record(*, invoice: Invoice, method: str, reference: str, actor, amount=None,
                            request=None) -> tuple[Payment, bool]:
-    """A finance officer takes the money at the counter (cash, cheque or transfer)."""
+    """A finance officer takes the money at the counter (cash, cheque or transfer): exactly what is due
+    today; an obligation already settled is refused (with a message), never paid twice."""
     require(actor, Action.RECORD_PAYMENTS)
     if method not in (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.TRANSFER):
         raise PaymentRefused(_("At the counter: cash, cheque or transfer."), code="bad_method")
-    invoice = invoice_current(invoice)
-    return payment_post(invoice=invoice, amount=amount_payable(invoice, timezone.localdate()) if amount is None
-                        else amount, channel=PaymentChannel.COUNTER, method=method,
-                        reference=f"counter:{reference.strip()}" if reference.strip() else "", actor=actor,
-                        request=request)
+    reference = (reference or "").strip()
+    if invoice.status == InvoiceStatus.CANCELLED:  # an old slip: take the money against the invoice that stands
+        invoice = open_invoice(invoice.obligation) or invoice
+    return payment_post(invoice=invoice, amount=amount, channel=PaymentChannel.COUNTER, method=method,
+                        reference=f"counter:{reference}" if reference else "", actor=actor, request=request)
 
 
-# --- receipts and refunds -------------------------------------------------------------------------
+# --- reversals ------------------------------------------------------------------------------------
+
+@dataclass
+class ReversalItem:
+    payment: Payment
+    reference: str  # the bank's reversal (a statement's D line)
+    day: datetime.date
+    reason: str
+
+
+def reverse_payments(items: list[ReversalItem], *, actor=None, request=None) -> list[tuple[ReversalItem, bool]]:
+    """The bank took back money it had paid us: the payment is marked reversed, its receipt voided with the
+    reason, the obligation's balance restored (and invoiced again), the ledger and the national sum reduced.
+    Idempotent on the reversal's reference."""
+    from shared_apps.ledger.services import revenue_add
+    from tenants.selectors import current_lao
+
+    done = []
+    with transaction.atomic():
+        obligations = _lock_all(item.payment.obligation_id for item in items)
+        payments = Payment.objects.in_bulk({item.payment.pk for item in items})
+        already = set(Payment.objects.filter(reversal_reference__in=[i.reference for i in items])
+                      .values_list("reversal_reference", flat=True))
+        sums: dict[tuple, list] = {}
+        now = timezone.now()
+        for item in items:
+            payment = payments[item.payment.pk]
+            if item.reference in already or payment.reversed_at is not None:
+                done.append((item, False))
+                continue
+            obligation = obligations[payment.obligation_id]
+            payment.reversed_at, payment.reversed_by = now, actor
+            payment.reversal_reference, payment.reversal_reason = item.reference, item.reason[:300]
+            payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reference", "reversal_reason"])
+            Receipt.objects.filter(payment=payment, voided_at__isnull=True).update(
+                voided_at=now, voided_by=actor, void_reason=item.reason[:300])
+            obligation.paid -= payment.amount
+            ObligationEntry.objects.create(obligation=obligation, kind=EntryKind.REVERSAL, amount=payment.amount,
+                                           payment=payment, note=item.reason[:300], by=actor)
+            LedgerEntry.objects.create(day=item.day, service=obligation.service, amount=-payment.amount,
+                                       payment=payment, note="reversal")
+            total = sums.setdefault((obligation.service, item.day), [Decimal("0"), 0])
+            total[0] -= payment.amount
+            total[1] -= 1
+            _save(obligation)
+            _invoice_refresh(obligation, actor=actor, request=request, reason=_("a payment was reversed"))
+            audit_record(action="payment_reversed", request=request, actor=actor, target=payment.reference,
+                         amount=str(payment.amount), reason=item.reason[:300], obligation=obligation.pk)
+            done.append((item, True))
+        if sums:
+            lao = current_lao()
+            transaction.on_commit(lambda: [revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount,
+                                                       payments=count)
+                                           for (service, day), (amount, count) in sums.items()])
+    return done
+
+
+# --- receipts, refunds and credits ------------------------------------------------------------------
 
 @transaction.atomic
 def receipt_void(*, receipt: Receipt, reason: str, actor, reissue: bool = True, request=None) -> Receipt | None:
-    """Void a spoiled receipt (never deleted, its number never reused); by default a new one is issued."""
+    """Void a spoiled receipt (never deleted, its number never reused); by default a new one is issued, in
+    the book of the fiscal year the money was received."""
     require(actor, Action.RECORD_PAYMENTS)
     if not reason.strip():
         raise ValidationError(_("Give the reason for voiding."))
-    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    receipt = Receipt.objects.select_for_update().select_related("payment").get(pk=receipt.pk)
     if receipt.voided_at:
         raise ValidationError(_("This receipt is already void."))
-    receipt.voided_at, receipt.voided_by, receipt.void_reason = timezone.now(), actor, reason.strip()
+    receipt.voided_at, receipt.voided_by, receipt.void_reason = timezone.now(), actor, reason.strip()[:300]
     receipt.save(update_fields=["voided_at", "voided_by", "void_reason"])
     audit_record(action="receipt_voided", request=request, actor=actor, target=receipt.display_number,
                  reason=reason.strip())
-    if not reissue:
+    if not reissue or receipt.payment.reversed_at is not None:
         return None
-    year = fiscal_year(timezone.localdate())
+    year = fiscal_year(timezone.localdate(receipt.payment.received_at))
     counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(fiscal_year=year)
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
@@ -354,25 +588,53 @@ def receipt_void(*, receipt: Receipt, reason: str, actor, reissue: bool = True, 
         token=secrets.token_urlsafe(18))
 
 
+def _refundable(payment: Payment) -> Decimal:
+    refunded = payment.refunds.exclude(status=Refund.Status.ERROR).aggregate(total=Sum("amount"))["total"] or ZERO
+    return ZERO if payment.reversed_at else payment.amount - refunded
+
+
 @transaction.atomic
 def refund_create(*, payment: Payment, amount, reason: str, actor, request=None) -> Refund:
-    """Give back an overpayment: never more than what was paid and not yet refunded."""
+    """Give back a credit (an overpayment, or what a correction lowered): never more than the obligation's
+    credit, nor than what the payment brought in and was not refunded yet."""
     require(actor, Action.RECORD_PAYMENTS)
-    try:
-        amount = parse_amount(amount)
-    except MoneyError:
-        raise ValidationError(_("The amount must be baht with at most 2 decimals, not negative.")) from None
+    amount = _money(amount, message=_("The amount must be baht with at most 2 decimals, not negative."))
     if amount <= 0 or not reason.strip():
         raise ValidationError(_("Give an amount above zero and the reason."))
+    obligation = _lock(payment.obligation_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    refunded = sum(r.amount for r in payment.refunds.exclude(status=Refund.Status.ERROR))
-    if amount > payment.amount - refunded:
-        raise ValidationError(_("At most %(left)s can still be refunded on this payment.")
-                              % {"left": f"{payment.amount - refunded:,.2f}"}, code="refund_too_large")
-    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason.strip(), created_by=actor)
+    left = min(_refundable(payment), obligation.credit)
+    if amount > left:
+        raise ValidationError(_("At most %(left)s can be refunded on this payment: what is paid beyond what is "
+                                "owed.") % {"left": f"{max(left, ZERO):,.2f}"}, code="refund_too_large")
+    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason.strip()[:300], created_by=actor)
+    obligation.refunded += amount
+    ObligationEntry.objects.create(obligation=obligation, kind=EntryKind.REFUND, amount=amount, refund=refund,
+                                   payment=payment, note=reason.strip()[:300], by=actor)
+    _save(obligation)
     audit_record(action="refund_created", request=request, actor=actor, target=payment.reference,
                  amount=str(amount), reason=reason.strip())
     return refund
+
+
+def credit_refund(*, obligation: Obligation, reason: str, actor, amount=None, request=None) -> list[Refund]:
+    """Refund an obligation's credit from its payments, latest first (the exceptions page's one click)."""
+    with transaction.atomic():
+        obligation = _lock(obligation.pk)
+        left = obligation.credit if amount is None else _money(
+            amount, message=_("The amount must be baht with at most 2 decimals, not negative."))
+        if left <= 0:
+            raise ValidationError(_("There is no credit to refund on this obligation."), code="no_credit")
+        refunds = []
+        for payment in obligation.payments.filter(reversed_at__isnull=True).order_by("-received_at", "-id"):
+            share = min(left, _refundable(payment))
+            if share > 0:
+                refunds.append(refund_create(payment=payment, amount=share, reason=reason, actor=actor,
+                                             request=request))
+                left -= share
+            if left <= 0:
+                break
+        return refunds
 
 
 REFUND_TRANSITIONS = {(Refund.Status.CREATED, Refund.Status.SUBMITTED), (Refund.Status.SUBMITTED, Refund.Status.REFUNDED),
@@ -381,21 +643,28 @@ REFUND_TRANSITIONS = {(Refund.Status.CREATED, Refund.Status.SUBMITTED), (Refund.
 
 @transaction.atomic
 def refund_set_status(*, refund: Refund, status: str, actor, request=None) -> Refund:
-
     from shared_apps.ledger.services import revenue_add
     from tenants.selectors import current_lao
 
     require(actor, Action.RECORD_PAYMENTS)
-    refund = Refund.objects.select_for_update().select_related("payment__invoice").get(pk=refund.pk)
+    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
+    obligation = _lock(refund.payment.obligation_id)
+    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
     if (refund.status, status) not in REFUND_TRANSITIONS:
-        raise ValidationError(_("A refund cannot go from “%(old)s” to “%(new)s”.") % {"old": refund.status,
-                                                                                   "new": status})
+        raise ValidationError(_("A refund cannot go from “%(old)s” to “%(new)s”.")
+                              % {"old": refund.get_status_display(), "new": Refund.Status(status).label
+                                 if status in Refund.Status.values else status})
     refund.status = status
     refund.save(update_fields=["status", "updated_at"])
     audit_record(action=f"refund_{status}", request=request, actor=actor, target=refund.payment.reference,
                  amount=str(refund.amount))
+    if status == Refund.Status.ERROR:  # the money did not leave: the credit is the payer's again
+        obligation.refunded -= refund.amount
+        ObligationEntry.objects.create(obligation=obligation, kind=EntryKind.REFUND_FAILED, amount=-refund.amount,
+                                       refund=refund, by=actor)
+        _save(obligation)
     if status == Refund.Status.REFUNDED:
-        day, service = timezone.localdate(), refund.payment.invoice.service
+        day, service = timezone.localdate(), obligation.service
         LedgerEntry.objects.create(day=day, service=service, amount=-refund.amount, refund=refund)
         lao = current_lao()
         transaction.on_commit(lambda: revenue_add(lao_id=lao.pk, service=service, day=day, amount=-refund.amount,
@@ -403,9 +672,59 @@ def refund_set_status(*, refund: Refund, status: str, actor, request=None) -> Re
     return refund
 
 
+def credits_set_off(*, payer_key: str, actor=None, request=None, today: datetime.date | None = None) -> int:
+    """Set a payer's credits off against what the same payer owes at this LAO, oldest first, when the LAO's
+    payment settings say so. Both obligations locked (in id order); both journals, the ledger (the money
+    moves from one service to the other) and the audit trail record it. Returns how many moves were made."""
+    from shared_apps.ledger.services import revenue_add
+    from tenants.selectors import current_lao
+
+    if not payer_key or payment_settings().credit_policy != PaymentSettings.CreditPolicy.SET_OFF:
+        return 0
+    today = today or timezone.localdate()
+    moves = 0
+    with transaction.atomic():
+        candidates = Obligation.objects.filter(payer_key=payer_key).exclude(
+            charged=models_F("paid") + models_F("credited") - models_F("refunded")).values_list("pk", flat=True)
+        obligations = _lock_all(candidates)
+        for obligation in obligations.values():
+            if obligation.balance > 0:
+                _accrue(obligation, today, actor=actor)
+        creditors = [o for o in obligations.values() if o.balance < 0]
+        debtors = [o for o in obligations.values() if o.balance > 0]
+        shifts: dict[str, Decimal] = {}
+        for creditor in creditors:
+            for debtor in debtors:
+                share = min(creditor.credit, debtor.balance)
+                if share <= 0:
+                    continue
+                before = debtor.balance
+                creditor.credited -= share
+                debtor.credited += share
+                ObligationEntry.objects.create(obligation=creditor, kind=EntryKind.SET_OFF_OUT, amount=share,
+                                               other=debtor, by=actor, note=debtor.description[:300])
+                ObligationEntry.objects.create(obligation=debtor, kind=EntryKind.SET_OFF_IN, amount=-share,
+                                               other=creditor, by=actor, note=creditor.description[:300])
+                LedgerEntry.objects.create(day=today, service=creditor.service, amount=-share, note="set-off out")
+                LedgerEntry.objects.create(day=today, service=debtor.service, amount=share, note="set-off in")
+                shifts[creditor.service] = shifts.get(creditor.service, ZERO) - share
+                shifts[debtor.service] = shifts.get(debtor.service, ZERO) + share
+                audit_record(action="credit_set_off", request=request, actor=actor, target=debtor.description[:200],
+                             amount=str(share), **{"from": creditor.pk, "to": debtor.pk})
+                moves += 1
+                _settled_now(debtor, before)
+        for obligation in creditors + debtors:
+            _save(obligation)
+            _invoice_refresh(obligation, actor=actor, request=request, reason=_("credit set off"), today=today)
+        lao = current_lao()
+        transaction.on_commit(lambda: [revenue_add(lao_id=lao.pk, service=service, day=today, amount=amount,
+                                                   payments=0) for service, amount in shifts.items() if amount])
+    return moves
+
+
 PAYMENT_SETTINGS_FIELDS = ["tax_id", "biller_suffix", "bank_code", "company_code", "company_account", "ref1_length",
                            "ref1_check_digit", "ref2_scheme", "hmac_secret", "hmac_secret_previous",
-                           "allowed_sources", "ktb_user", "ktb_password"]
+                           "allowed_sources", "ktb_user", "ktb_password", "credit_policy"]
 
 
 @transaction.atomic
@@ -431,6 +750,8 @@ def payment_settings_update(*, actor, request=None, **changes) -> PaymentSetting
         errors.append(_("The bank code is 3 digits (006 for Krungthai)."))
     if settings.company_account and not (settings.company_account.isdigit() and len(settings.company_account) == 10):
         errors.append(_("The collection account is 10 digits."))
+    if settings.credit_policy not in PaymentSettings.CreditPolicy.values:
+        errors.append(_("Choose what happens to credits: refund or set off."))
     if not 6 <= settings.ref1_length <= 20:
         errors.append(_("Ref1 is 6 to 20 characters long."))
     if settings.hmac_secret and len(settings.hmac_secret) < 32:

@@ -6,6 +6,7 @@ app_name = "billing"
 urlpatterns = [
     path("billing/invoices/", views.invoices, name="invoices"),
     path("billing/statements/", views.statements, name="statements"),
+    path("billing/exceptions/", views.exceptions, name="exceptions"),
     path("billing/receipts/", views.receipts, name="receipts"),
     path("billing/settings/", views.settings_page, name="settings"),
     path("pay/<str:token>/", views.slip, name="slip"),

@@ -16,9 +16,11 @@ from shared_apps.payment_formats.statement import StatementError
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.decorators import officer_required
 
-from .models import Invoice, InvoiceStatus, PaymentMethod, PaymentSettings, Receipt, StatementFile
+from .models import Invoice, InvoiceStatus, Obligation, PaymentMethod, PaymentSettings, Receipt, StatementFile
+from .obligations import pay_by, payable_on
 from .reconciliation import statement_reconcile
-from .services import (amount_payable, counter_payment_record, invoice_current, payment_settings,
+from .selectors import payment_exceptions
+from .services import (amount_payable, counter_payment_record, credit_refund, credits_set_off, payment_settings,
                        payment_settings_update, receipt_void)
 
 
@@ -29,7 +31,10 @@ def _messages(error) -> list[str]:
 @officer_required(Action.RECORD_PAYMENTS)
 def invoices(request):
     if request.method == "POST":
-        invoice = get_object_or_404(Invoice, pk=request.POST.get("invoice"))
+        invoice = Invoice.objects.filter(pk=request.POST.get("invoice") if str(
+            request.POST.get("invoice", "")).isdigit() else None).select_related("obligation").first()
+        if invoice is None:
+            raise Http404
         try:
             payment, created = counter_payment_record(invoice=invoice, method=request.POST.get("method", ""),
                                                       reference=request.POST.get("reference", ""),
@@ -43,7 +48,8 @@ def invoices(request):
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:invoices")
     today = timezone.localdate()
-    open_invoices = list(Invoice.objects.filter(status=InvoiceStatus.OPEN).order_by("due_date")[:200])
+    open_invoices = list(Invoice.objects.filter(status=InvoiceStatus.OPEN).select_related("obligation")
+                         .order_by("due_date")[:200])
     for invoice in open_invoices:
         invoice.payable_today = amount_payable(invoice, today)
     return render(request, "billing/invoices.html", {
@@ -51,6 +57,33 @@ def invoices(request):
         "recent": Invoice.objects.filter(status=InvoiceStatus.PAID).order_by("-paid_at")[:20],
         "methods": [(m.value, m.label) for m in (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.TRANSFER)],
     })
+
+
+@officer_required(Action.RECORD_PAYMENTS)
+def exceptions(request):
+    """Money that did not match what was due, and credits waiting for a refund or a set-off."""
+    if request.method == "POST":
+        pk = request.POST.get("obligation", "")
+        obligation = Obligation.objects.filter(pk=pk if pk.isdigit() else None).first()
+        if obligation is None:
+            raise Http404
+        try:
+            if request.POST.get("action") == "set_off":
+                moves = credits_set_off(payer_key=obligation.payer_key, actor=request.user, request=request)
+                if moves:
+                    messages.success(request, _("The credit was set off against what the same payer owes."))
+                else:
+                    messages.info(request, _("Nothing to set off: the payer owes nothing else here, or the payment "
+                                             "settings say credits are refunded."))
+            else:
+                refunds = credit_refund(obligation=obligation, reason=request.POST.get("reason", ""),
+                                        actor=request.user, request=request)
+                messages.success(request, _("Refund of %(amount)s baht created: send it to the bank from the "
+                                            "refunds list.") % {"amount": f"{sum(r.amount for r in refunds):,.2f}"})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(_messages(error)))
+        return redirect("billing:exceptions")
+    return render(request, "billing/exceptions.html", payment_exceptions())
 
 
 # --- pay-in slips ----------------------------------------------------------------------------------
@@ -71,33 +104,39 @@ def slip_url(invoice: Invoice) -> str:
 
 
 def _slip_context(request, token: str) -> dict:
+    """What the slip shows today, read only: a GET never replaces or changes an invoice."""
     try:
         schema, pk = signing.Signer(salt="pay-in-slip").unsign(token).rsplit(".", 1)
     except (signing.BadSignature, ValueError):
         raise Http404 from None
-    if schema != connection.schema_name:
+    if schema != connection.schema_name or not pk.isdigit():
         raise Http404
-    invoice = get_object_or_404(Invoice, pk=pk)
-    if invoice.status == InvoiceStatus.CANCELLED and invoice.replaced_by_id:
-        invoice = Invoice.objects.get(pk=invoice.replaced_by_id)
-    if invoice.status == InvoiceStatus.OPEN:
-        invoice = invoice_current(invoice)  # a late invoice is replaced by today's amount
+    invoice = get_object_or_404(Invoice.objects.select_related("obligation"), pk=pk)
+    if invoice.status == InvoiceStatus.CANCELLED:  # replaced since: the invoice that stands now, if any
+        invoice = invoice.obligation.invoices.filter(status=InvoiceStatus.OPEN).first() or invoice
+    obligation = invoice.obligation
+    today = timezone.localdate()
     settings = payment_settings()
-    context = {"invoice": invoice, "settings": settings, "lao": request.tenant, "qr_svg": "", "barcode_svg": ""}
+    amount = max(payable_on(obligation, today), 0) if invoice.status == InvoiceStatus.OPEN else invoice.amount
+    context = {"invoice": invoice, "obligation": obligation, "amount": amount,
+               "pay_by": pay_by(obligation, today) if invoice.status == InvoiceStatus.OPEN else invoice.due_date,
+               "surcharge_runs": obligation.surcharge_percent_per_month is not None and obligation.surcharge_base > 0,
+               "settings": settings, "lao": request.tenant, "qr_svg": "", "barcode_svg": ""}
     from shared_apps.payment_formats.thai_words import baht_text
 
-    context["amount_words"] = baht_text(invoice.amount)
-    if invoice.status == InvoiceStatus.OPEN and settings.biller_id:
+    context["amount_words"] = baht_text(amount)
+    if invoice.status == InvoiceStatus.OPEN and settings.biller_id and amount > 0:
         from shared_apps.payment_formats.barcode import bill_payment_barcode_data, barcode_svg
         from shared_apps.payment_formats.thai_qr import bill_payment_payload, qr_svg
 
         context["qr_payload"] = bill_payment_payload(biller_id=settings.biller_id, ref1=invoice.ref1,
-                                                     ref2=invoice.ref2, amount=invoice.amount)
+                                                     ref2=invoice.ref2, amount=amount)
         context["qr_svg"] = qr_svg(context["qr_payload"], scale=5)
         context["barcode_data"] = bill_payment_barcode_data(biller_id=settings.biller_id, ref1=invoice.ref1,
-                                                            ref2=invoice.ref2,
-                                                            amount_satang=int(invoice.amount * 100))
+                                                            ref2=invoice.ref2, amount_satang=int(amount * 100))
         context["barcode_svg"] = barcode_svg(context["barcode_data"])
+    context["receipt"] = Receipt.objects.filter(payment__obligation=obligation, voided_at__isnull=True,
+                                                payment__reversed_at__isnull=True).order_by("-id").first()
     context["slip_token"] = slip_token(invoice)
     return context
 
@@ -140,7 +179,8 @@ def statements(request):
 @officer_required(Action.RECORD_PAYMENTS)
 def receipts(request):
     if request.method == "POST":
-        receipt = get_object_or_404(Receipt, pk=request.POST.get("receipt"))
+        pk = request.POST.get("receipt", "")
+        receipt = get_object_or_404(Receipt, pk=pk if pk.isdigit() else None)
         try:
             receipt_void(receipt=receipt, reason=request.POST.get("reason", ""), actor=request.user, request=request)
             messages.success(request, _("Receipt voided and a new one issued."))
@@ -174,7 +214,7 @@ class PaymentSettingsForm(forms.ModelForm):
         model = PaymentSettings
         fields = ["tax_id", "biller_suffix", "bank_code", "company_code", "company_account", "ref1_length",
                   "ref1_check_digit", "ref2_scheme", "hmac_secret", "hmac_secret_previous", "allowed_sources",
-                  "ktb_user", "ktb_password"]
+                  "ktb_user", "ktb_password", "credit_policy"]
         widgets = {"hmac_secret": forms.PasswordInput(render_value=True),
                    "hmac_secret_previous": forms.PasswordInput(render_value=True),
                    "ktb_password": forms.PasswordInput(render_value=True),

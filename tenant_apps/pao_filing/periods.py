@@ -33,11 +33,5 @@ def deadline_for(period: datetime.date, *, deadline_day: int, moves_to_working_d
     return next_working_day(deadline) if moves_to_working_day else deadline
 
 
-def months_late(deadline: datetime.date, filed_on: datetime.date) -> int:
-    """Whole months or parts of a month after the deadline: one day late is one month."""
-    if filed_on <= deadline:
-        return 0
-    months = (filed_on.year - deadline.year) * 12 + (filed_on.month - deadline.month)
-    if filed_on.day > deadline.day:
-        months += 1
-    return max(months, 1)
+# Lateness is billing's arithmetic too (the surcharge keeps running after filing): one definition.
+from tenant_apps.billing.obligations import months_late  # noqa: E402,F401

@@ -7,16 +7,19 @@ rest once: periods, deadlines, lateness, additional returns, review, audit.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
-from shared_apps.money import round_baht
+from shared_apps.money import MoneyError, column, fits, largest, parse_amount, round_baht
 from shared_apps.portal.templatetags.thai_dates import buddhist_date, thai_month
 from tenant_apps.businesses.models import Business, BusinessStatus
 from tenant_apps.businesses.services import require_filer
@@ -58,15 +61,49 @@ class ReturnSpec:
         raise NotImplementedError
 
 
-def rate_for(product: str, period: datetime.date):
-    """The ordinance rate in force for a product in a month, or a message saying the PAO has none."""
-    from tenant_apps.ordinances.models import Product
-    from tenant_apps.ordinances.selectors import rate_in_force
+def rates_of_month(product: str, period: datetime.date) -> list:
+    """The ordinance rates in force during a month for a product, oldest first (usually one)."""
+    from tenant_apps.ordinances.selectors import rates_during
 
-    rate = rate_in_force(product=product, on=period)
-    if rate is None:
+    return rates_during(product=product, start=period, end=month_end(period))
+
+
+def rate_on(rates: list, day: datetime.date):
+    """Of a month's rates, the one in force on a day (None before the first)."""
+    in_force = [rate for rate in rates if rate.effective_from <= day]
+    return in_force[-1] if in_force else None
+
+
+def rate_changes(rates: list, period: datetime.date) -> list:
+    """The days inside the month on which the rate (or its absence) changed."""
+    changes, previous = [], rate_on(rates, period)
+    for rate in rates:
+        if rate.effective_from > period and (previous is None or rate.rate != previous.rate):
+            changes.append(rate)
+        if rate.effective_from > period:
+            previous = rate
+    return changes
+
+
+def rate_for(product: str, period: datetime.date, *, changed_message: str | None = None):
+    """The one ordinance rate in force for a product for the whole month, or a message saying the PAO has
+    none, or that it changed within the month (a monthly total cannot be split between two rates)."""
+    from tenant_apps.ordinances.models import Product
+
+    rates = rates_of_month(product, period)
+    rate = rate_on(rates, period)
+    if not rates:
         raise ValidationError(_("This PAO has not recorded its rate for %(product)s in force for that month.")
                               % {"product": Product(product).label}, code="no_rate")
+    changes = rate_changes(rates, period)
+    if changes:
+        change = changes[0]
+        raise ValidationError((changed_message or _(
+            "The rate for %(product)s changed on %(date)s, inside %(month)s: a return of monthly totals cannot be "
+            "split between two rates. The PAO must record its ordinance from the 1st of a month; please contact "
+            "it.")) % {"product": Product(product).label, "date": buddhist_date(change.effective_from),
+                       "month": thai_month(period), "old": "–" if rate is None else rate.rate.normalize(),
+                       "new": change.rate.normalize()}, code="rate_changed_mid_month")
     return rate
 
 
@@ -169,15 +206,108 @@ def return_preview(*, business: Business, data: dict, period: datetime.date, tod
     months = months_late(deadline, today)
     if original is None:
         surcharge, penalty = late_charges(tax=computation.tax, rule=rule, months=months)
-        return Assessment(period, deadline, today, months, computation, surcharge, penalty,
-                          computation.tax + surcharge + penalty, rule=rule)
+        assessment = Assessment(period, deadline, today, months, computation, surcharge, penalty,
+                                computation.tax + surcharge + penalty, rule=rule)
+        check_fits(spec=spec, assessment=assessment)
+        return assessment
     # An additional return charges (or credits) the difference; a surcharge runs on an increase
     # from the original deadline. No penalty: the filer corrected the return themselves.
     previous = current_tax(original)
     difference = computation.tax - previous
     surcharge, _penalty = late_charges(tax=difference, rule=rule, months=months, with_penalty=False)
-    return Assessment(period, deadline, today, months, computation, surcharge, ZERO, difference + surcharge,
-                      previous_tax=previous, difference=difference, rule=rule)
+    assessment = Assessment(period, deadline, today, months, computation, surcharge, ZERO, difference + surcharge,
+                            previous_tax=previous, difference=difference, rule=rule)
+    check_fits(spec=spec, assessment=assessment)
+    return assessment
+
+
+def check_fits(*, spec: ReturnSpec, assessment: Assessment) -> None:
+    """Every figure worked out must fit the column that stores it: a tax computed from bounded inputs can
+    still be too large (10^13 litres × 10 satang), and is refused with a message, never sent to the database."""
+    figures = [("base_amount", assessment.computation.base), ("tax_amount", assessment.tax),
+               ("surcharge_amount", assessment.surcharge), ("penalty_amount", assessment.penalty),
+               ("amount_due", assessment.amount_due), *assessment.computation.extra.items()]
+    for name, value in figures:
+        column = spec.model._meta.get_field(name)
+        if isinstance(column, models.DecimalField):
+            if fits(value, max_digits=column.max_digits, places=column.decimal_places):
+                continue
+            most = f"{largest(max_digits=column.max_digits, places=column.decimal_places):,.{column.decimal_places}f}"
+        elif isinstance(column, models.IntegerField):
+            low, high = connection.ops.integer_field_range(column.get_internal_type())
+            if (low is None or value >= low) and (high is None or value <= high):
+                continue
+            most = f"{high:,}"
+        else:
+            continue
+        raise ValidationError(_("The %(figure)s worked out from these figures, %(amount)s, is more than a return can "
+                                "hold (at most %(max)s): check the figures.")
+                              % {"figure": _("total declared (rent, litres, kg or cigarettes)")
+                                 if name == "base_amount" else column.verbose_name, "amount": f"{value:,}", "max": most},
+                              code="too_large")
+
+
+def check_assessed_tax(value, *, model) -> None:
+    """The assessed tax an approver types, bounded by the column that keeps it (checked before the review)."""
+    try:
+        parse_amount(value, field=_("Assessed tax (baht)"), **column(model._meta.get_field("assessed_tax_amount")))
+    except MoneyError as error:
+        raise ValidationError({"tax_amount": error.message}) from None
+
+
+# --- the figures previewed are the figures filed ---------------------------------------------------------
+
+FIGURES_SALT = "pao_filing.previewed_figures"
+
+
+def _canonical(value):
+    """The figures as plain, stable JSON values: 125000 and 125,000.00 are the same figure."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def _figures_hash(*, business: Business, assessment: Assessment, original: MonthlyReturn | None) -> str:
+    computation = assessment.computation
+    figures = {
+        "business": business.pk, "original": getattr(original, "pk", None), "period": assessment.period,
+        "nil": computation.nil, "rates": computation.rates, "base": computation.base, "extra": computation.extra,
+        "lines": computation.lines, "tax": computation.tax, "previous_tax": assessment.previous_tax,
+        "difference": assessment.difference, "deadline": assessment.deadline, "months_late": assessment.months_late,
+        "surcharge": assessment.surcharge, "penalty": assessment.penalty, "amount_due": assessment.amount_due,
+    }
+    text = json.dumps(_canonical(figures), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def figures_digest(*, business: Business, assessment: Assessment, original: MonthlyReturn | None = None) -> str:
+    """A signed digest of the previewed figures (what was typed, as read, and every amount worked out from it):
+    the submit step carries it back, and filing refuses figures that differ from it."""
+    return signing.dumps({"sha256": _figures_hash(business=business, assessment=assessment, original=original),
+                          "amount_due": str(assessment.amount_due)}, salt=FIGURES_SALT)
+
+
+def figures_check(*, token: str, business: Business, assessment: Assessment,
+                  original: MonthlyReturn | None = None) -> None:
+    """Refuse to file figures other than those previewed (or a digest that was not ours)."""
+    try:
+        signed = signing.loads(token or "", salt=FIGURES_SALT)
+    except signing.BadSignature:
+        signed = None
+    expected = _figures_hash(business=business, assessment=assessment, original=original)
+    if not isinstance(signed, dict) or signed.get("sha256") != expected:
+        previewed = signed.get("amount_due") if isinstance(signed, dict) else None
+        raise ValidationError(_("The figures changed: check the new amount."), code="figures_changed",
+                              params={"amount_due": str(assessment.amount_due),
+                                      "previewed_amount_due": str(previewed) if previewed is not None else ""})
 
 
 def _may_file(*, business: Business, actor, api_key) -> None:
@@ -191,20 +321,28 @@ def _may_file(*, business: Business, actor, api_key) -> None:
                               % {"business": business.name}, code="not_registered")
 
 
-def raise_obligation(*, ret: MonthlyReturn, spec: ReturnSpec, rule, base: Decimal, actor=None) -> None:
-    """What the return charges becomes the invoice billing collects; a credit raises none."""
-    from tenant_apps.billing.services import invoice_issue, payable_until
+def raise_obligation(*, ret: MonthlyReturn, spec: ReturnSpec, rule, tax: Decimal, today: datetime.date, actor=None,
+                     request=None) -> None:
+    """The month's obligation in billing: one per original return, whose charge for this return (original,
+    additional, or as assessed) is set to what the return charges now. Billing asks the payer only for what
+    is owed beyond what was paid, and keeps a credit when a correction lowers it."""
+    from tenant_apps.billing.obligations import payable_until
+    from tenant_apps.billing.selectors import obligation_for
+    from tenant_apps.billing.services import obligation_charge
 
-    if ret.amount_due <= 0:
-        return
-    invoice_issue(
-        source=f"{spec.revenue}.return", source_id=ret.pk, amount=ret.amount_due,
-        due_date=payable_until(surcharge_from=ret.deadline, on=ret.filed_on),
-        description=f"{ret.business.name} · {ret.period.month:02d}/{ret.period.year + 543} · "  # Buddhist era
+    month = ret.original if ret.kind == ReturnKind.ADDITIONAL else ret
+    source = f"{spec.revenue}.return"
+    if ret.amount_due == 0 and obligation_for(source=source, source_id=month.pk) is None:
+        return  # a nil return owes nothing
+    obligation_charge(
+        source=source, source_id=month.pk, part=f"return:{ret.pk}", amount=ret.amount_due, tax=tax,
+        due_date=payable_until(surcharge_from=month.deadline, on=month.filed_on),
+        description=f"{ret.business.name} · {month.period.month:02d}/{month.period.year + 543} · "  # Buddhist era
                     f"{spec.model._meta.verbose_name}",
-        payer_name=ret.business.owner_name, service=spec.revenue, actor=actor,
-        surcharge={"base": max(base, ZERO), "percent": rule.surcharge_percent_per_month,
-                   "cap": rule.surcharge_cap_percent, "from": ret.deadline} if base > 0 else None)
+        payer_name=ret.business.owner_name, payer_key=f"business:{ret.business_id}", service=spec.revenue,
+        surcharge={"percent": rule.surcharge_percent_per_month, "cap": rule.surcharge_cap_percent,
+                   "from": month.deadline, "months": ret.months_late},
+        note=f"{ret.get_kind_display()} #{ret.pk}", today=today, actor=actor, request=request)
 
 
 def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_key, request) -> MonthlyReturn:
@@ -220,7 +358,8 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
     )
     spec.save_lines(ret=ret, computation=computation)
     raise_obligation(ret=ret, spec=spec, rule=assessment.rule,
-                     base=computation.tax if kind == ReturnKind.ORIGINAL else assessment.difference, actor=actor)
+                     tax=computation.tax if kind == ReturnKind.ORIGINAL else assessment.difference,
+                     today=assessment.filed_on, actor=actor, request=request)
     audit_record(action=f"{spec.revenue}_return_filed", request=request, actor=actor if api_key is None else None,
                  target=f"{business.name} {assessment.period:%Y-%m}", return_id=ret.pk, kind=kind,
                  amount_due=str(ret.amount_due), via=ret.filed_via)
@@ -229,8 +368,9 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
 
 @transaction.atomic
 def return_file(*, business: Business, data: dict, period: datetime.date, actor=None, api_key=None,
-                today: datetime.date | None = None, request=None) -> MonthlyReturn:
-    """File the month's return. A month already filed is refused: correct it with an additional return."""
+                today: datetime.date | None = None, request=None, figures: str | None = None) -> MonthlyReturn:
+    """File the month's return. A month already filed is refused: correct it with an additional return.
+    With `figures` (the digest of a preview), figures other than those previewed are refused."""
     business = Business.objects.select_for_update().get(pk=business.pk)  # one filing at a time per business
     _may_file(business=business, actor=actor, api_key=api_key)
     spec = spec_for(business)
@@ -241,14 +381,18 @@ def return_file(*, business: Business, data: dict, period: datetime.date, actor=
             % {"month": thai_month(period), "date": buddhist_date(existing.filed_on)},
             code="already_filed", params={"original": existing.pk})
     assessment = return_preview(business=business, data=data, period=period, today=today)
+    if figures is not None:
+        figures_check(token=figures, business=business, assessment=assessment)
     return _save(spec=spec, business=business, assessment=assessment, kind=ReturnKind.ORIGINAL, original=None,
                  actor=actor, api_key=api_key, request=request)
 
 
 @transaction.atomic
 def return_file_additional(*, original: MonthlyReturn, data: dict, actor=None, api_key=None,
-                           today: datetime.date | None = None, request=None) -> MonthlyReturn:
-    """แบบเพิ่มเติม: the month's corrected figures; charges or credits the difference."""
+                           today: datetime.date | None = None, request=None,
+                           figures: str | None = None) -> MonthlyReturn:
+    """แบบเพิ่มเติม: the month's corrected figures; charges or credits the difference.
+    With `figures` (the digest of a preview), figures other than those previewed are refused."""
     business = Business.objects.select_for_update().get(pk=original.business_id)
     _may_file(business=business, actor=actor, api_key=api_key)
     if original.kind != ReturnKind.ORIGINAL:
@@ -257,6 +401,8 @@ def return_file_additional(*, original: MonthlyReturn, data: dict, actor=None, a
     original = spec.model.objects.select_for_update().get(pk=original.pk)
     assessment = return_preview(business=business, data=data, period=original.period, today=today,
                                 original=original)
+    if figures is not None:
+        figures_check(token=figures, business=business, assessment=assessment, original=original)
     return _save(spec=spec, business=business, assessment=assessment, kind=ReturnKind.ADDITIONAL,
                  original=original, actor=actor, api_key=api_key, request=request)
 
@@ -300,17 +446,9 @@ def return_review(*, ret: MonthlyReturn, decision: str, actor, reason: str = "",
     ret.status = new_status
     ret.reviewed_by, ret.reviewed_at, ret.review_note = actor, timezone.now(), reason.strip()
     ret.save()
-    if decision == "assess":  # the obligation changed: its invoice is cancelled and replaced
-        from tenant_apps.billing.models import Invoice, InvoiceStatus
-        from tenant_apps.billing.services import invoice_cancel
-
-        spec = spec_for(ret.business)
-        if ret.amount_due > 0:
-            raise_obligation(ret=ret, spec=spec, rule=rule, base=base, actor=actor)
-        else:
-            for invoice in Invoice.objects.filter(source=f"{spec.revenue}.return", source_id=ret.pk,
-                                                  status=InvoiceStatus.OPEN):
-                invoice_cancel(invoice=invoice, reason=reason.strip(), actor=actor)
+    if decision == "assess":  # the obligation changed: billing charges the difference from what was paid
+        raise_obligation(ret=ret, spec=spec_for(ret.business), rule=rule, tax=base,
+                         today=today or timezone.localdate(), actor=actor, request=request)
     audit_record(action=f"return_{decision}", request=request, actor=actor,
                  target=f"{ret.business.name} {ret.period:%Y-%m}", return_id=ret.pk, reason=reason.strip(),
                  amount_due=str(ret.amount_due))
