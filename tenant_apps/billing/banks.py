@@ -34,7 +34,7 @@ from shared_apps.money import MoneyError, parse_amount
 
 from .models import BankCall, Invoice, PaymentChannel, PaymentMethod, PaymentSettings
 from .obligations import MAX_PAYABLE, payable_on
-from .services import PaymentRefused, payment_post, payment_settings
+from .services import PaymentRefused, payment_post_result, payment_settings
 
 OK, UNKNOWN, WRONG_AMOUNT, ALREADY_PAID, MALFORMED, DUPLICATE, BAD_AUTH, NOT_ALLOWED = (
     "0000", "1001", "1002", "1003", "1004", "2001", "9001", "9002")
@@ -214,12 +214,13 @@ def _answer(notification: Notification) -> tuple[Answer, object]:
         if notification.amount is None:
             return Answer(MALFORMED), None
         try:
-            payment, created = payment_post(
+            result = payment_post_result(
                 invoice=invoice, amount=notification.amount, channel=PaymentChannel.BANK_NOTIFICATION,
                 method=PaymentMethod.BILL_PAYMENT, reference=f"bank:{notification.transaction_id}",
                 received_at=notification.paid_at)
         except PaymentRefused:
             return Answer(MALFORMED), None
+        payment, created = result.payment, result.created or result.matched
         receipt = payment.receipts.filter(voided_at__isnull=True).order_by("id").first() or \
             payment.receipts.order_by("id").first()
         return Answer(OK if created else DUPLICATE, amount=payment.amount,

@@ -198,8 +198,9 @@ class Payment(models.Model):
     due_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                      help_text="what was due when it arrived")
     exception = models.CharField(max_length=16, choices=PaymentException.choices, blank=True, default="")
-    # The statement line that showed the same money a bank notification had already posted.
-    statement_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # The other channel's reference for the same money: the statement line that showed what a bank
+    # notification had posted, or the notification that confirmed what a statement line had posted.
+    matched_reference = models.CharField(max_length=100, null=True, blank=True, unique=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                     related_name="+", db_constraint=False)

@@ -100,19 +100,11 @@ def _reconcile_lines(statement, *, name: str, actor, request) -> dict:
     invoices = {inv.ref1: inv for inv in Invoice.objects.filter(ref1__in={line.ref1 for line in lines})}
     references = {line.line_number: _reference(bank_code, line) for line in lines}
     seen = set(Payment.objects.filter(reference__in=references.values()).values_list("reference", flat=True))
-    seen |= set(Payment.objects.filter(statement_reference__in=references.values())
-                .values_list("statement_reference", flat=True))
+    seen |= set(Payment.objects.filter(matched_reference__in=references.values())
+                .values_list("matched_reference", flat=True))
     seen |= set(Payment.objects.filter(reversal_reference__in=references.values())
                 .values_list("reversal_reference", flat=True))
-    # Money a bank notification already posted shows up in the file too: the same obligation, amount and
-    # day, not yet matched to a line, is that money — confirmed, not posted again.
-    obligation_ids = {inv.obligation_id for inv in invoices.values()}
-    notified: dict[tuple, list[Payment]] = {}
-    for payment in Payment.objects.filter(obligation_id__in=obligation_ids, channel=PaymentChannel.BANK_NOTIFICATION,
-                                          statement_reference__isnull=True, reversed_at__isnull=True):
-        key = (payment.obligation_id, payment.amount, timezone.localdate(payment.received_at))
-        notified.setdefault(key, []).append(payment)
-    confirmations, items, item_entries, reversals = [], [], [], []
+    items, item_entries, reversals = [], [], []
     for line in lines:
         entry = {"line": line.line_number, "ref1": line.ref1, "ref2": line.ref2, "amount": str(line.amount)}
         invoice = invoices.get(line.ref1)
@@ -120,6 +112,7 @@ def _reconcile_lines(statement, *, name: str, actor, request) -> dict:
         if reference in seen:
             report["already_posted"].append(entry)
             continue
+        seen.add(reference)  # the very same record twice in one file is one payment
         if invoice is None or (line.ref2 and invoice.ref2 and line.ref2 != invoice.ref2):
             report["unmatched" if line.kind == "C" else "reversal_unmatched"].append(entry)
             continue
@@ -127,21 +120,16 @@ def _reconcile_lines(statement, *, name: str, actor, request) -> dict:
         if line.kind == "D":
             reversals.append((line, invoice, reference, entry))
             continue
-        candidates = notified.get((invoice.obligation_id, line.amount, line.payment_date))
-        if candidates:
-            payment = candidates.pop(0)
-            confirmations.append((payment.pk, reference))
-            report["confirmed"].append({**entry, "invoice": invoice.pk})
-            continue
         items.append(PaymentItem(invoice=invoice, amount=line.amount, channel=PaymentChannel.STATEMENT,
                                  method=PaymentMethod.BILL_PAYMENT, reference=reference, received_at=received,
                                  note=f"{name} line {line.line_number}"[:300]))
         item_entries.append({**entry, "invoice": invoice.pk})
-    for pk, reference in confirmations:
-        Payment.objects.filter(pk=pk).update(statement_reference=reference)
     for start in range(0, len(items), CHUNK):
         for result, entry in zip(post_payments(items[start:start + CHUNK], actor=actor, request=request),
                                  item_entries[start:start + CHUNK]):
+            if result.matched:  # money a bank notification had already posted: confirmed by the file
+                report["confirmed"].append(entry)
+                continue
             if not result.created:
                 report["already_posted" if result.payment else "unmatched"].append(entry)
                 continue

@@ -283,6 +283,23 @@ class PostingResult:
     payment: Payment | None = None
     created: bool = False
     refused: PaymentRefused | None = None
+    matched: bool = False  # the same money, already posted through the other bank channel: now linked
+
+
+# Bank money reaches us twice — the notification and the statement file — and is posted by whichever
+# comes first; the other is matched to it (same obligation, amount and day) instead of counted again.
+_OTHER_BANK_CHANNEL = {PaymentChannel.BANK_NOTIFICATION: PaymentChannel.STATEMENT,
+                       PaymentChannel.STATEMENT: PaymentChannel.BANK_NOTIFICATION}
+
+
+def _unmatched_bank_money(obligation_ids) -> dict[tuple, list[Payment]]:
+    found: dict[tuple, list[Payment]] = {}
+    for payment in (Payment.objects.filter(obligation_id__in=list(obligation_ids), matched_reference__isnull=True,
+                                           reversed_at__isnull=True, channel__in=list(_OTHER_BANK_CHANNEL))
+                    .order_by("received_at", "id")):
+        key = (payment.channel, payment.obligation_id, payment.amount, timezone.localdate(payment.received_at))
+        found.setdefault(key, []).append(payment)
+    return found
 
 
 def _update_rows(model, rows: list[tuple], columns: list[tuple[str, str]]) -> None:
@@ -347,7 +364,11 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
         obligations = _lock_all(item.invoice.obligation_id for item in items)
         # Read only now: a concurrent poster of the same obligation has committed or not started.
         existing = Payment.objects.in_bulk(references, field_name="reference")
+        existing.update(Payment.objects.in_bulk(references, field_name="matched_reference"))
         invoices = Invoice.objects.in_bulk({item.invoice.pk for item in items})
+        other_channel = _unmatched_bank_money(obligations) if any(
+            item.channel in _OTHER_BANK_CHANNEL for item in items) else {}
+        matches = []
         balances_before = {pk: ob.balance for pk, ob in obligations.items()}
         new_payments, entries, ledger, paid_invoices, touched = [], [], [], {}, {}
         accrued = []
@@ -359,6 +380,13 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
             obligation = obligations[item.invoice.obligation_id]
             invoice = invoices[item.invoice.pk]
             day = timezone.localdate(item.received_at)
+            same_money = other_channel.get((_OTHER_BANK_CHANNEL.get(item.channel), obligation.pk, item.amount, day))
+            if same_money:
+                payment = same_money.pop(0)
+                payment.matched_reference = item.reference
+                matches.append(payment)
+                result.payment, result.matched = payment, True
+                continue
             extra, months = accrual(obligation, day)
             due = obligation.balance + extra
             if not item.money_taken:
@@ -399,6 +427,7 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
             touched[obligation.pk] = obligation
             result.payment, result.created = payment, True
             new_payments.append(payment)
+        _update_rows(Payment, [(p.pk, p.matched_reference) for p in matches], [("matched_reference", "varchar")])
         if not new_payments:
             return results
         Payment.objects.bulk_create(new_payments, batch_size=2000)
@@ -458,14 +487,14 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
     return results
 
 
-def payment_post(*, invoice: Invoice, amount, channel: str, method: str, reference: str, actor=None,
-                 received_at: datetime.datetime | None = None, note: str = "", request=None) -> tuple[Payment, bool]:
-    """One payment through `post_payments()`: (payment, created), or PaymentRefused saying why."""
+def payment_post_result(*, invoice: Invoice, amount, channel: str, method: str, reference: str, actor=None,
+                        received_at: datetime.datetime | None = None, note: str = "", request=None) -> PostingResult:
+    """One payment through `post_payments()`, checked first; raises PaymentRefused saying why."""
     reference = (reference or "").strip()
     if not reference:
         raise PaymentRefused(_("A payment needs its reference (slip, cheque or bank transaction number)."),
                              code="no_reference")
-    if len(reference) > 100 or "\x00" in reference:
+    if len(reference) > 100 or not reference.isprintable():
         raise PaymentRefused(_("A payment reference is at most 100 printable characters."), code="bad_reference")
     if amount is not None:
         try:
@@ -482,9 +511,15 @@ def payment_post(*, invoice: Invoice, amount, channel: str, method: str, referen
         payment = Payment.objects.filter(reference=reference).first()
         if payment is None:
             raise
-        return payment, False
+        return PostingResult(item=item, payment=payment)
     if result.refused:
         raise result.refused
+    return result
+
+
+def payment_post(**kwargs) -> tuple[Payment, bool]:
+    """One payment: (payment, created), or PaymentRefused saying why (see `payment_post_result`)."""
+    result = payment_post_result(**kwargs)
     return result.payment, result.created
 
 

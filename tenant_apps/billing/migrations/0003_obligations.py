@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='payment',
-            name='statement_reference',
+            name='matched_reference',
             field=models.CharField(blank=True, max_length=100, null=True, unique=True),
         ),
         migrations.AddField(
