@@ -15,7 +15,7 @@ from tenant_apps.officers.permissions import LAOActionPermission
 from . import services
 from .models import Application, ApplicantType, DocumentKind, Method
 from .selectors import applications_for_officers, applications_of, deadline_flag, permit_by_number
-from .views import _visible_application
+from .views import MAX_NOTICES, _visible_application
 
 
 class LocationSerializer(serializers.Serializer):
@@ -32,7 +32,7 @@ class ApplicationInputSerializer(serializers.Serializer):
     message_gist = serializers.CharField()
     width_m = serializers.DecimalField(max_digits=5, decimal_places=2)
     height_m = serializers.DecimalField(max_digits=5, decimal_places=2)
-    notice_count = serializers.IntegerField()
+    notice_count = serializers.IntegerField(max_value=MAX_NOTICES)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     undertakes_removal = serializers.BooleanField(default=False)

@@ -42,6 +42,11 @@ def advertising_conditions(request):
     return render(request, "advertising/conditions.html", {"lao": request.tenant, "policy": policy_get()})
 
 
+# Realistic bounds of what a person types (the columns hold more): a million leaflets, a year's period.
+MAX_NOTICES = 1_000_000
+MAX_DAYS = 366
+
+
 class ApplicationForm(forms.Form):
     applicant_type = forms.ChoiceField(label=gettext_lazy("Applying"), choices=ApplicantType.choices)
     juristic_name = forms.CharField(label=gettext_lazy("Juristic person's name"), required=False, max_length=200)
@@ -50,7 +55,7 @@ class ApplicationForm(forms.Form):
     message_gist = forms.CharField(label=gettext_lazy("Gist of the message"), widget=forms.Textarea(attrs={"rows": 3}))
     width_m = forms.DecimalField(label=gettext_lazy("Width (m)"), max_digits=5, decimal_places=2, min_value=0.01)
     height_m = forms.DecimalField(label=gettext_lazy("Height (m)"), max_digits=5, decimal_places=2, min_value=0.01)
-    notice_count = forms.IntegerField(label=gettext_lazy("Number of notices"), min_value=1)
+    notice_count = forms.IntegerField(label=gettext_lazy("Number of notices"), min_value=1, max_value=MAX_NOTICES)
     start_date = forms.DateField(label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"}))
     location = forms.CharField(label=gettext_lazy("Place (road, site)"), max_length=300)
@@ -205,10 +210,11 @@ class PolicyForm(forms.Form):
     fee_amount = forms.DecimalField(label=gettext_lazy("Fee (baht, at most 200)"), max_digits=6, decimal_places=2)
     max_width_m = forms.DecimalField(label=gettext_lazy("Largest width (m)"), max_digits=5, decimal_places=2)
     max_height_m = forms.DecimalField(label=gettext_lazy("Largest height (m)"), max_digits=5, decimal_places=2)
-    max_days = forms.IntegerField(label=gettext_lazy("Longest period (days)"), min_value=1)
-    max_notices = forms.IntegerField(label=gettext_lazy("Most notices per application"), min_value=1)
-    apply_days_ahead = forms.IntegerField(label=gettext_lazy("Apply at least (days ahead)"), min_value=0)
-    decision_days = forms.IntegerField(label=gettext_lazy("Decision within (days)"), min_value=1)
+    max_days = forms.IntegerField(label=gettext_lazy("Longest period (days)"), min_value=1, max_value=MAX_DAYS)
+    max_notices = forms.IntegerField(label=gettext_lazy("Most notices per application"), min_value=1,
+                                     max_value=MAX_NOTICES)
+    apply_days_ahead = forms.IntegerField(label=gettext_lazy("Apply at least (days ahead)"), min_value=0, max_value=MAX_DAYS)
+    decision_days = forms.IntegerField(label=gettext_lazy("Decision within (days)"), min_value=1, max_value=MAX_DAYS)
     banned_locations = forms.CharField(label=gettext_lazy("Places where notices are not allowed"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
     signer_title = forms.CharField(label=gettext_lazy("Title of the official who signs orders"), max_length=200)

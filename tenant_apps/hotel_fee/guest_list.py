@@ -7,7 +7,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shared_apps.money import MoneyError, parse_amount
+from shared_apps.money import MoneyError, column, fits, largest, parse_amount, parse_count
+from shared_apps.portal.templatetags.thai_dates import buddhist_date
+
+# The longest stay one line of the guest list may declare: a year. Longer is not a hotel stay (nor a typing slip
+# one would want filed).
+MAX_NIGHTS = 366
+MAX_BYTES = 5 * 1024 * 1024
 
 COLUMNS = {
     "guest_name": ["guest_name", "guest", "name", "ชื่อผู้พัก", "ชื่อ"],
@@ -35,27 +41,38 @@ def clean_guest(row: dict, *, where: str, period: datetime.date, errors: list) -
         check_in = row["check_in"] if isinstance(row.get("check_in"), datetime.date) else parse_date(
             str(row.get("check_in") or ""))
         if (check_in.year, check_in.month) != (period.year, period.month):
-            errors.append(f"{where}: " + _("check-in %(date)s is not in the month filed") % {"date": check_in})
+            errors.append(f"{where}: " + _("check-in %(date)s is not in the month filed") % {"date": buddhist_date(check_in)})
     except (ValueError, TypeError):
         errors.append(f"{where}: " + _("check-in date “%(value)s” is not a date") % {"value": row.get("check_in")})
         check_in = None
     try:
-        nights = int(str(row.get("nights", "")).strip())
-        if nights <= 0:
-            raise ValueError
-    except ValueError:
-        errors.append(f"{where}: " + _("nights must be a whole number above zero"))
+        nights = parse_count(row.get("nights", ""), field=f"{where}: " + _("nights"), minimum=1, maximum=MAX_NIGHTS)
+    except MoneyError as error:
+        errors.append(error.message)
         nights = None
+    rate_column = column(_guest_field("room_rate"))
     try:
-        rate = parse_amount(row.get("room_rate", ""))
-    except MoneyError:
-        errors.append(f"{where}: " + _("room rate “%(value)s” must be baht, at most 2 decimals, not negative")
-                      % {"value": row.get("room_rate")})
+        rate = parse_amount(row.get("room_rate", ""), field=f"{where}: " + _("room rate"), **rate_column)
+    except MoneyError as error:
+        errors.append(error.message if error.code == "too_large" else f"{where}: " + _(
+            "room rate “%(value)s” must be baht, at most 2 decimals, not negative") % {"value": row.get("room_rate")})
         rate = None
     if len(errors) > before:
         return None
-    return {"guest_name": name[:200], "check_in": check_in, "nights": nights, "room_rate": rate,
-            "rent": Decimal(nights) * rate}
+    rent = Decimal(nights) * rate
+    rent_column = column(_guest_field("rent"))
+    if not fits(rent, **rent_column):
+        errors.append(f"{where}: " + _("the rent of the stay (%(nights)d nights × %(rate)s) is more than one line can "
+                                       "hold (at most %(max)s)") % {
+            "nights": nights, "rate": f"{rate:,.2f}", "max": f"{largest(**rent_column):,.2f}"})
+        return None
+    return {"guest_name": name[:200], "check_in": check_in, "nights": nights, "room_rate": rate, "rent": rent}
+
+
+def _guest_field(name):
+    from .models import HotelGuest
+
+    return HotelGuest._meta.get_field(name)
 
 
 def clean_guests(rows: list[dict], *, period: datetime.date) -> list[dict]:
@@ -69,17 +86,22 @@ def clean_guests(rows: list[dict], *, period: datetime.date) -> list[dict]:
     return guests
 
 
+def decode_guest_csv(data: bytes) -> str:
+    """The text of an uploaded guest list: UTF-8 (with or without a BOM) or TIS-620, at most 5 MB."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(_("The guest list is larger than 5 MB."))
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is neither UTF-8 nor TIS-620 text."))
+
+
 def read_guest_csv(data: bytes | str, *, period: datetime.date) -> list[dict]:
     """Rows of a CSV guest list; line numbers count the header as line 1."""
     if isinstance(data, bytes):
-        for encoding in ("utf-8-sig", "cp874"):
-            try:
-                data = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("The file is neither UTF-8 nor TIS-620 text."))
+        data = decode_guest_csv(data)
     reader = csv.reader(io.StringIO(data, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]

@@ -18,3 +18,11 @@ def rates_in_force(*, on: datetime.date) -> list[OrdinanceRate]:
 def filing_rule_in_force(*, revenue: str, on: datetime.date) -> FilingRule | None:
     return (FilingRule.objects.filter(revenue=revenue, effective_from__lte=on)
             .order_by("-effective_from").first())
+
+
+def rates_during(*, product: str, start: datetime.date, end: datetime.date) -> list[OrdinanceRate]:
+    """Every rate in force at some time from `start` to `end` (inclusive), oldest first: the one in force
+    on `start` (if any), then those starting after it up to `end`."""
+    first = rate_in_force(product=product, on=start)
+    later = OrdinanceRate.objects.filter(product=product, effective_from__gt=start, effective_from__lte=end)
+    return ([first] if first else []) + list(later.order_by("effective_from"))

@@ -10,16 +10,19 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps.businesses.api import BusinessSerializer, error_response
+from tenant_apps.businesses.api import BusinessSerializer
+from tenant_apps.businesses.api import error_response as _error_response
 from tenant_apps.businesses.models import Business, BusinessKind, BusinessStatus
 from tenant_apps.businesses.permissions import ActsForBusiness, business_from_view
 from tenant_apps.businesses.services import business_decide
 from tenant_apps.officers.access import Action
+from tenant_apps.hotel_fee.spec import MAX_ROOM_NIGHTS
 from tenant_apps.officers.permissions import LAOActionPermission
 
 from .periods import month_start, parse_period
 from .selectors import overdue_businesses, returns_of, review_queue
-from .services import SPECS, return_file, return_file_additional, return_preview, return_review, spec_for
+from .services import (SPECS, check_assessed_tax, figures_digest, return_file, return_file_additional,
+                       return_preview, return_review, spec_for)
 
 RETURN_FIELDS = ["id", "period", "kind", "original", "status", "nil", "rates", "base_amount", "tax_amount",
                  "assessed_tax_amount", "deadline", "filed_on", "months_late", "surcharge_amount", "penalty_amount",
@@ -47,20 +50,35 @@ def _plain(value):
     return value
 
 
+def error_response(error) -> Response:
+    """A service's refusal as a 400 (or 403): every message in `detail`, and by field in `fields` (each
+    message names its field too), with the new amounts when the figures changed since the preview."""
+    response = _error_response(error)
+    if hasattr(error, "error_dict"):
+        response.data["fields"] = {name: [m for e in errors for m in e.messages]
+                                   for name, errors in error.error_dict.items()}
+    return response
+
+
 class FilingSerializer(serializers.Serializer):
-    """The month and what the business declares: totals or guests for a hotel, lines for fuel and tobacco."""
+    """The month and what the business declares: totals or guests for a hotel, lines for fuel and tobacco.
+    Figures are strings (or numbers) read by the revenue's rules: bounded, never floats' rounding."""
 
     period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM (Christian era)", required=False)
     preview = serializers.BooleanField(default=False, help_text="compute and show, save nothing")
+    figures = serializers.CharField(required=False, max_length=500,
+                                    help_text="optional: the `figures` digest of a preview; if given, filing "
+                                              "refuses figures other than those previewed (code figures_changed)")
     nil = serializers.BooleanField(default=False)
-    room_rent_total = serializers.CharField(required=False)
-    nights_total = serializers.IntegerField(required=False, min_value=0)
+    room_rent_total = serializers.CharField(required=False, max_length=40)
+    nights_total = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ROOM_NIGHTS)
     guests = serializers.ListField(child=serializers.DictField(), required=False)
     lines = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-def assessment_data(assessment) -> dict:
+def assessment_data(assessment, *, business=None, original=None) -> dict:
     return {
+        "figures": figures_digest(business=business, assessment=assessment, original=original) if business else None,
         "period": assessment.period.strftime("%Y-%m"), "deadline": assessment.deadline,
         "filed_on": assessment.filed_on, "months_late": assessment.months_late,
         "tax_amount": str(assessment.tax), "surcharge_amount": str(assessment.surcharge),
@@ -92,16 +110,21 @@ class ReturnListApi(APIView):
             return Response({"period": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         key = request.auth if hasattr(request.auth, "business_id") else None
         actor = None if key else request.user
+        figures = values.pop("figures", None)
         try:
             if values.pop("preview"):
-                return Response(assessment_data(return_preview(business=business, data=values, period=period)))
+                return Response(assessment_data(return_preview(business=business, data=values, period=period),
+                                                business=business))
             ret = return_file(business=business, data=values, period=period, actor=actor, api_key=key,
-                              request=request)
+                              request=request, figures=figures)
         except (ValidationError, PermissionDenied) as error:
             response = error_response(error)
             if getattr(error, "code", None) == "already_filed":
                 response.data["additional_return_url"] = (
                     f"/api/businesses/{business.pk}/returns/{error.params['original']}/additional/")
+            if getattr(error, "code", None) == "figures_changed":
+                response.data["preview"] = assessment_data(
+                    return_preview(business=business, data=values, period=period), business=business)
             return response
         return Response(return_data(ret), status=status.HTTP_201_CREATED)
 
@@ -120,14 +143,21 @@ class AdditionalReturnApi(APIView):
         values = dict(data.validated_data)
         values.pop("period", None)
         key = request.auth if hasattr(request.auth, "business_id") else None
+        figures = values.pop("figures", None)
         try:
             if values.pop("preview"):
                 return Response(assessment_data(return_preview(business=business, data=values,
-                                                               period=original.period, original=original)))
+                                                               period=original.period, original=original),
+                                                business=business, original=original))
             ret = return_file_additional(original=original, data=values, actor=None if key else request.user,
-                                         api_key=key, request=request)
+                                         api_key=key, request=request, figures=figures)
         except (ValidationError, PermissionDenied) as error:
-            return error_response(error)
+            response = error_response(error)
+            if getattr(error, "code", None) == "figures_changed":
+                response.data["preview"] = assessment_data(
+                    return_preview(business=business, data=values, period=original.period, original=original),
+                    business=business, original=original)
+            return response
         return Response(return_data(ret), status=status.HTTP_201_CREATED)
 
 
@@ -190,7 +220,7 @@ class ReturnReviewApi(APIView):
     class ReviewSerializer(serializers.Serializer):
         decision = serializers.ChoiceField(choices=["accept", "send_back", "assess"])
         reason = serializers.CharField(required=False, allow_blank=True, default="")
-        tax_amount = serializers.CharField(required=False, allow_blank=True, default="")
+        tax_amount = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
     @extend_schema(request=ReviewSerializer, responses={200: None})
     def post(self, request, kind, return_id):
@@ -200,6 +230,8 @@ class ReturnReviewApi(APIView):
         data.is_valid(raise_exception=True)
         ret = get_object_or_404(SPECS[kind].model, pk=return_id)
         try:
+            if data.validated_data["decision"] == "assess":
+                check_assessed_tax(data.validated_data["tax_amount"], model=SPECS[kind].model)
             ret = return_review(ret=ret, actor=request.user, request=request, **data.validated_data)
         except (ValidationError, PermissionDenied) as error:
             return error_response(error)

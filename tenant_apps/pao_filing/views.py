@@ -1,7 +1,5 @@
 """Pages of a PAO's site for businesses (register, file, correct) and officers (review, overdue, rates)."""
 import datetime
-import json
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from tenant_apps.businesses.models import Business, BusinessFiler, BusinessKind, BusinessStatus, OwnerType, TradeMode
 from tenant_apps.businesses.services import (api_key_issue, api_key_revoke, business_decide, business_register,
                                              filer_add, is_filer)
-from tenant_apps.hotel_fee.guest_list import read_guest_csv
+from tenant_apps.hotel_fee.guest_list import MAX_BYTES as MAX_GUEST_LIST_BYTES
+from tenant_apps.hotel_fee.guest_list import decode_guest_csv
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.decorators import officer_required
 from tenant_apps.ordinances.models import Product, Revenue
@@ -25,8 +24,10 @@ from tenant_apps.ordinances.services import filing_rule_record, ordinance_rate_r
 from .models import ReturnKind
 from .periods import month_start, parse_period
 from .selectors import overdue_businesses, returns_of, review_queue
-from .services import SPECS, return_file, return_file_additional, return_preview, return_review, spec_for
+from .services import (SPECS, check_assessed_tax, figures_digest, return_file, return_file_additional,
+                       return_preview, return_review, spec_for)
 
+MAX_ROOMS = 10_000  # the largest hotels in the world have about 7,000 rooms
 FUEL_CHOICES = [(p.value, p.label) for p in (Product.PETROL, Product.DIESEL, Product.VEHICLE_GAS)]
 TOBACCO_CHOICES = [(p.value, p.label) for p in (Product.CIGARETTE, Product.CIGAR)]
 
@@ -69,7 +70,7 @@ class RegisterForm(forms.Form):
                                       widget=forms.DateInput(attrs={"type": "date"}))
     licence_number = forms.CharField(label=gettext_lazy("Licence number (hotel or energy department)"),
                                      required=False)
-    rooms = forms.IntegerField(label=gettext_lazy("Rooms (hotels)"), required=False, min_value=1)
+    rooms = forms.IntegerField(label=gettext_lazy("Rooms (hotels)"), required=False, min_value=1, max_value=MAX_ROOMS)
     fuel_kinds = forms.MultipleChoiceField(label=gettext_lazy("Fuels sold (fuel trading places)"), required=False,
                                            choices=FUEL_CHOICES, widget=forms.CheckboxSelectMultiple)
     trade_mode = forms.ChoiceField(label=gettext_lazy("Trade (fuel trading places)"), required=False,
@@ -121,23 +122,38 @@ def business_page(request, business_id):
     })
 
 
-def _declared(request, business, period) -> dict:
+def _draft_key(business: Business, original) -> str:
+    """Where the form keeps, between its steps, what must not travel through the browser: the guest list
+    uploaded and the digest of the figures last previewed."""
+    return f"pao_filing.draft.{business.pk}.{original.pk if original else 'new'}"
+
+
+def _guest_list(request, draft: dict) -> str | None:
+    """The guest list of this form: a new upload replaces the one kept server-side; none if the filer
+    chose to forget it. It is read again (never trusted from a previous step) every time it is used."""
+    upload = request.FILES.get("guest_list")
+    if upload is not None:
+        draft.pop("guest_csv", None)
+        if upload.size > MAX_GUEST_LIST_BYTES:
+            raise ValidationError({"guest_list": _("The guest list is larger than 5 MB.")})
+        try:
+            text = decode_guest_csv(upload.read())
+        except ValidationError as error:
+            raise ValidationError({"guest_list": error.messages}) from None
+        draft.update(guest_csv=text, guest_list_name=upload.name[:100])
+    elif request.POST.get("forget_guest_list"):
+        draft.pop("guest_csv", None)
+    return draft.get("guest_csv")
+
+
+def _declared(request, business, draft: dict) -> dict:
     """What the filer typed (or uploaded) on the return form, as the spec reads it."""
     if request.POST.get("nil"):
         return {"nil": True}
     if business.kind == BusinessKind.HOTEL:
-        upload = request.FILES.get("guest_list")
-        if upload is not None:
-            if upload.size > 5 * 1024 * 1024:
-                raise ValidationError(_("The guest list is larger than 5 MB."))
-            guests = read_guest_csv(upload.read(), period=period)
-            return {"guests": guests, "guests_clean": True}
-        if request.POST.get("guests_json"):  # carried from the preview step
-            guests = json.loads(request.POST["guests_json"])
-            for guest in guests:
-                guest["check_in"] = datetime.date.fromisoformat(guest["check_in"])
-                guest["room_rate"], guest["rent"] = Decimal(guest["room_rate"]), Decimal(guest["rent"])
-            return {"guests": guests, "guests_clean": True}
+        guest_csv = _guest_list(request, draft)
+        if guest_csv is not None:
+            return {"guest_csv": guest_csv}
         return {"room_rent_total": request.POST.get("room_rent_total", ""),
                 "nights_total": request.POST.get("nights_total", "") or "0"}
     products = [value for value, _label in (FUEL_CHOICES if business.kind == BusinessKind.FUEL else TOBACCO_CHOICES)
@@ -154,41 +170,90 @@ def _declared(request, business, period) -> dict:
     return {"lines": lines}
 
 
-def _guests_json(data) -> str:
-    return json.dumps([{**g, "check_in": g["check_in"].isoformat(), "room_rate": str(g["room_rate"]),
-                        "rent": str(g["rent"])} for g in data.get("guests", [])])
+def _input(name: str, label: str, post, field_errors: dict, *, inputmode: str = "decimal") -> dict:
+    return {"name": name, "id": f"f-{name}", "label": label, "value": post.get(name, ""), "inputmode": inputmode,
+            "errors": field_errors.get(name, [])}
+
+
+def _inputs(business: Business, post, field_errors: dict) -> dict:
+    """The figures the form asks for, each with what was typed and its messages (the field marked)."""
+    if business.kind == BusinessKind.HOTEL:
+        return {"hotel": [_input("room_rent_total", _("Room rent (baht)"), post, field_errors),
+                          _input("nights_total", _("Room nights"), post, field_errors, inputmode="numeric")]}
+    if business.kind == BusinessKind.FUEL:
+        columns = [("opening", _("Opening stock")), ("received", _("Received")), ("sold", _("Sold in the province")),
+                   ("closing", _("Closing stock"))]
+        return {"fuel": [{"label": label, "fields": [_input(f"{value}_{name}", f"{label} {heading}", post,
+                                                            field_errors) for name, heading in columns]}
+                         for value, label in FUEL_CHOICES if value in business.fuel_kinds]}
+    return {"tobacco": [_input(f"{value}_quantity", label, post, field_errors, inputmode="numeric")
+                        for value, label in TOBACCO_CHOICES]}
+
+
+def _refusal(error) -> tuple[list[str], dict]:
+    """A service's refusal as the page shows it: every message at the top, and each by its field."""
+    field_errors = {}
+    if hasattr(error, "error_dict"):
+        field_errors = {name: [m for e in errors for m in e.messages] for name, errors in error.error_dict.items()}
+    return _messages(error), field_errors
 
 
 @login_required
 def file_return(request, business_id, return_id=None):
-    """The return form: figures → the amount due, deadline, surcharge and penalty → confirm."""
+    """The return form: figures → the amount due, deadline, surcharge and penalty → confirm.
+
+    Every step computes from what the filer typed (and the guest list kept server-side); the confirm
+    step files only the figures previewed, whose signed digest it carries back."""
     business = _my_business(request, business_id)
     original = get_object_or_404(spec_for(business).model, pk=return_id, business=business) if return_id else None
-    months = _recent_months(business)
-    context = {"business": business, "original": original, "months": months, "post": request.POST,
-               "fuel_choices": [c for c in FUEL_CHOICES if c[0] in business.fuel_kinds],
+    key = _draft_key(business, original)
+    context = {"business": business, "original": original, "months": _recent_months(business), "post": request.POST,
                "tobacco_choices": TOBACCO_CHOICES}
-    if request.method == "POST":
+    field_errors = {}
+    if request.method != "POST":
+        request.session.pop(key, None)  # a fresh form forgets an earlier upload
+    else:
+        draft = dict(request.session.get(key) or {})
+        period = data = None
         try:
             period = original.period if original else parse_period(request.POST.get("period", ""))
             context["period"] = period
-            data = _declared(request, business, period)
-            context["guests_json"] = _guests_json(data) if data.get("guests") else ""
+            data = _declared(request, business, draft)
             if request.POST.get("step") == "confirm":
+                token = request.POST.get("figures") or draft.get("figures") or ""
                 if original:
-                    ret = return_file_additional(original=original, data=data, actor=request.user, request=request)
+                    ret = return_file_additional(original=original, data=data, actor=request.user, request=request,
+                                                 figures=token)
                 else:
                     ret = return_file(business=business, data=data, period=period, actor=request.user,
-                                      request=request)
+                                      request=request, figures=token)
+                request.session.pop(key, None)
                 messages.success(request, _("Filed. Amount due: %(amount)s baht.") % {"amount": f"{ret.amount_due:,.2f}"})
                 return redirect("pao:return", business_id=business.pk, return_id=ret.pk)
-            context["assessment"] = return_preview(business=business, data=data, period=period, original=original)
+            _preview(context, draft, business=business, data=data, period=period, original=original)
         except (ValidationError, PermissionDenied, ValueError) as error:
-            context["errors"] = _messages(error)
+            context["errors"], field_errors = _refusal(error)
             if getattr(error, "code", None) == "already_filed":
                 context["already_filed"] = error.params["original"]
+            if getattr(error, "code", None) == "figures_changed":  # show the new figures instead
+                context["figures_changed"] = error.params
+                try:
+                    _preview(context, draft, business=business, data=data, period=period, original=original)
+                except (ValidationError, PermissionDenied, ValueError):
+                    pass
+        context["guest_list_name"] = draft.get("guest_list_name") if draft.get("guest_csv") else None
+        request.session[key] = draft
+    context["inputs"] = _inputs(business, request.POST, field_errors)
+    context["field_errors"] = field_errors
     status = 400 if context.get("errors") else 200
     return render(request, "pao_filing/file_return.html", context, status=status)
+
+
+def _preview(context: dict, draft: dict, *, business, data, period, original) -> None:
+    assessment = return_preview(business=business, data=data, period=period, original=original)
+    context["assessment"] = assessment
+    context["figures"] = draft["figures"] = figures_digest(business=business, assessment=assessment,
+                                                           original=original)
 
 
 @login_required
@@ -230,16 +295,19 @@ def review_page(request, kind, return_id):
     if kind not in SPECS:
         raise PermissionDenied
     ret = get_object_or_404(SPECS[kind].model.objects.select_related("business"), pk=return_id)
+    context = {"ret": ret, "kind": kind, "lines": SPECS[kind].lines_of(ret), "post": request.POST, "field_errors": {}}
     if request.method == "POST":
         try:
-            return_review(ret=ret, decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""),
-                          tax_amount=request.POST.get("tax_amount", ""), actor=request.user, request=request)
+            decision, tax_amount = request.POST.get("decision", ""), request.POST.get("tax_amount", "")
+            if decision == "assess":
+                check_assessed_tax(tax_amount, model=SPECS[kind].model)
+            return_review(ret=ret, decision=decision, reason=request.POST.get("reason", ""),
+                          tax_amount=tax_amount, actor=request.user, request=request)
             messages.success(request, _("Saved."))
             return redirect("pao:queue")
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_messages(error)))
-    return render(request, "pao_filing/review.html", {"ret": ret, "kind": kind,
-                                                      "lines": SPECS[kind].lines_of(ret)})
+            context["errors"], context["field_errors"] = _refusal(error)
+    return render(request, "pao_filing/review.html", context, status=400 if context.get("errors") else 200)
 
 
 @officer_required(Action.VIEW_RETURNS)
@@ -258,27 +326,37 @@ def overdue_page(request):
 
 @officer_required(Action.MANAGE_ORDINANCES)
 def ordinance_settings_page(request):
+    posted = request.POST.get("form") if request.method == "POST" else None
+    context = {"post": request.POST, "field_errors": {}, "rate_form": posted == "rate", "rule_form": posted == "rule",
+               "rule_fields": [
+        ("deadline_day", "day", _("Due by day of the following month"), "10"),
+        # xgettext:no-python-format
+        ("surcharge_percent_per_month", "sur", _("Surcharge, % per month or part of a month"), "0"),
+        # xgettext:no-python-format
+        ("surcharge_cap_percent", "cap", _("Surcharge cap, % (optional)"), ""),
+        # xgettext:no-python-format
+        ("penalty_percent", "pen", _("Penalty for late filing, %"), "0")]}
     if request.method == "POST":
         try:
-            effective_from = datetime.date.fromisoformat(request.POST.get("effective_from", ""))
             if request.POST.get("form") == "rate":
                 ordinance_rate_record(product=request.POST.get("product", ""), rate=request.POST.get("rate", ""),
-                                      effective_from=effective_from, ordinance=request.POST.get("ordinance", ""),
-                                      actor=request.user)
+                                      effective_from=request.POST.get("effective_from", ""),
+                                      ordinance=request.POST.get("ordinance", ""), actor=request.user)
             else:
                 filing_rule_record(
-                    revenue=request.POST.get("revenue", ""), deadline_day=int(request.POST.get("deadline_day", 0)),
+                    revenue=request.POST.get("revenue", ""), deadline_day=request.POST.get("deadline_day", ""),
                     moves_to_working_day=bool(request.POST.get("moves_to_working_day")),
                     surcharge_percent_per_month=request.POST.get("surcharge_percent_per_month") or "0",
                     surcharge_cap_percent=request.POST.get("surcharge_cap_percent") or None,
-                    penalty_percent=request.POST.get("penalty_percent") or "0", effective_from=effective_from,
+                    penalty_percent=request.POST.get("penalty_percent") or "0",
+                    effective_from=request.POST.get("effective_from", ""),
                     ordinance=request.POST.get("ordinance", ""), actor=request.user)
             messages.success(request, _("Saved."))
             return redirect("pao:ordinance-settings")
-        except (ValidationError, ValueError) as error:
-            messages.error(request, " ".join(_messages(error)))
+        except ValidationError as error:
+            context["errors"], context["field_errors"] = _refusal(error)
     from tenant_apps.ordinances.models import FilingRule, OrdinanceRate
 
     return render(request, "pao_filing/ordinance_settings.html", {
-        "rates": OrdinanceRate.objects.all(), "rules": FilingRule.objects.all(),
+        **context, "rates": OrdinanceRate.objects.all(), "rules": FilingRule.objects.all(),
         "products": Product.choices, "revenues": Revenue.choices})
