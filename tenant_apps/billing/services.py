@@ -163,10 +163,10 @@ def _settled_now(obligation: Obligation, before: Decimal) -> None:
                                                             schema_name=schema))
 
 
-def _credit_policy_after_commit(obligation: Obligation) -> None:
+def _credit_policy_after_commit(obligation: Obligation, today: datetime.date | None = None) -> None:
     if obligation.payer_key and payment_settings().credit_policy == PaymentSettings.CreditPolicy.SET_OFF:
         key = obligation.payer_key
-        transaction.on_commit(lambda: credits_set_off(payer_key=key))
+        transaction.on_commit(lambda: credits_set_off(payer_key=key, today=today))
 
 
 @transaction.atomic
@@ -231,7 +231,7 @@ def obligation_charge(*, source: str, source_id: int, part: str, amount, descrip
                      obligation=obligation.pk, part=part, change=str(change), balance=str(obligation.balance))
     _settled_now(obligation, before)
     if obligation.balance != 0:
-        _credit_policy_after_commit(obligation)
+        _credit_policy_after_commit(obligation, today)
     return obligation
 
 
