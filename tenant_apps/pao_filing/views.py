@@ -207,8 +207,7 @@ def file_return(request, business_id, return_id=None):
     business = _my_business(request, business_id)
     original = get_object_or_404(spec_for(business).model, pk=return_id, business=business) if return_id else None
     key = _draft_key(business, original)
-    context = {"business": business, "original": original, "months": _recent_months(business), "post": request.POST,
-               "tobacco_choices": TOBACCO_CHOICES}
+    context = {"business": business, "original": original, "months": _recent_months(business), "post": request.POST}
     field_errors = {}
     if request.method != "POST":
         request.session.pop(key, None)  # a fresh form forgets an earlier upload
@@ -327,15 +326,17 @@ def overdue_page(request):
 @officer_required(Action.MANAGE_ORDINANCES)
 def ordinance_settings_page(request):
     posted = request.POST.get("form") if request.method == "POST" else None
-    context = {"post": request.POST, "field_errors": {}, "rate_form": posted == "rate", "rule_form": posted == "rule",
-               "rule_fields": [
+    rule_fields = [  # name, id, label, default
         ("deadline_day", "day", _("Due by day of the following month"), "10"),
         # xgettext:no-python-format
         ("surcharge_percent_per_month", "sur", _("Surcharge, % per month or part of a month"), "0"),
         # xgettext:no-python-format
         ("surcharge_cap_percent", "cap", _("Surcharge cap, % (optional)"), ""),
         # xgettext:no-python-format
-        ("penalty_percent", "pen", _("Penalty for late filing, %"), "0")]}
+        ("penalty_percent", "pen", _("Penalty for late filing, %"), "0"),
+    ]
+    context = {"post": request.POST, "field_errors": {}, "rate_form": posted == "rate", "rule_form": posted == "rule",
+               "rule_fields": rule_fields}
     if request.method == "POST":
         try:
             if request.POST.get("form") == "rate":
