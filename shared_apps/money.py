@@ -95,11 +95,12 @@ def parse_count(value, *, field: str, maximum: int, minimum: int = 0) -> int:
     text = "" if value is None else str(value).replace(",", "").strip()
     if not text:
         raise MoneyError(_("%(field)s: give a whole number.") % {"field": field}, code="required", field=field)
-    if not text.isascii() or not text.lstrip("+-").isdigit() or len(text) > 30:
+    digits = text[1:] if text[:1] in "+-" else text
+    if not digits.isdecimal():  # Thai digits (๐–๙) are digits too
         raise MoneyError(_("%(field)s: “%(value)s” is not a whole number.") % {"field": field, "value": text[:40]},
                          code="invalid", field=field)
-    number = int(text)
-    if number < minimum or number > maximum:
+    number = int(text) if len(digits) <= 30 else None
+    if number is None or number < minimum or number > maximum:
         raise MoneyError(_("%(field)s must be a whole number from %(min)s to %(max)s.")
                          % {"field": field, "min": f"{minimum:,}", "max": f"{maximum:,}"}, code="out_of_range",
                          field=field)

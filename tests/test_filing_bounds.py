@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 BAD_AMOUNTS = ["NaN", "nan", "Infinity", "-Infinity", "inf", "sNaN", "1e400", "10000000000000", "1000000000000",
                "-1", "1.234", "abc", "1,2,3.4.5"]
 BAD_QUANTITIES = ["NaN", "Infinity", "1e400", "10000000000000", "-1", "1.2345", "abc"]
-BAD_COUNTS = ["NaN", "Infinity", "1e400", "1.5", "-1", "abc", "99999999999999999999999", "１２"]
+BAD_COUNTS = ["NaN", "Infinity", "1e400", "1.5", "-1", "abc", "99999999999999999999999", "9" * 5000, "+-1", "1 2"]
 
 
 def marked(response, name) -> bool:
@@ -70,6 +70,7 @@ def test_parse_count_is_a_whole_number_within_its_bounds():
             assert caught.value.message.startswith("Room nights"), value
     assert parse_count("1,200", field="x", maximum=310_000) == 1200
     assert parse_count(3.0, field="x", maximum=10) == 3
+    assert parse_count("๑๒", field="x", maximum=100) == 12  # Thai digits are digits
 
 
 # --- the hotel return: page and API ---------------------------------------------------------------------
@@ -365,3 +366,23 @@ def test_ordinary_figures_still_file(phrae):  # noqa: F811
             {"product": "diesel", "opening": "1000000.5", "received": "25000000", "sold": "24500000.25",
              "closing": "1500000.25"}]})
         assert fuel.tax_amount == Decimal("1112300.01")  # 24,500,000.25 L × 4.54 satang = 1,112,300.01135
+
+
+def test_an_assessed_tax_whose_surcharge_would_overflow_the_amount_due_is_refused(client, phrae):  # noqa: F811
+    """999,999,999,999.99 fits the assessed-tax column, but two months late at 1.5 % a month it would charge
+    1,029,999,999,999.99: more than the amount due can hold. Refused with a message, nothing changed."""
+    with schema_context(phrae.schema_name):
+        business, owner = registered_business("hotel")
+        two_months_late = (LAST_MONTH + datetime.timedelta(days=75)).replace(day=15)
+        ret = return_file(business=business, period=LAST_MONTH, actor=owner, today=two_months_late,
+                          data={"room_rent_total": "1000"})
+        assert ret.months_late == 2
+    as_dopa(client, officer(phrae, "approver"))
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/pao/returns/hotel/{ret.pk}/", {"decision": "assess", "reason": "ตรวจพบ",
+                                                         "tax_amount": "999999999999.99"}, HTTP_HOST=phrae.host)
+    assert page.status_code == 400 and "1,029,999,999,999.99" in errors_of(page)
+    assert "Assessed tax (baht)" in errors_of(page) and marked(page, "tax_amount")
+    with schema_context(phrae.schema_name):
+        ret.refresh_from_db()
+        assert ret.status == ReturnStatus.FILED and ret.assessed_tax_amount is None

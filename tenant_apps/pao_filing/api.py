@@ -231,7 +231,7 @@ class ReturnReviewApi(APIView):
         ret = get_object_or_404(SPECS[kind].model, pk=return_id)
         try:
             if data.validated_data["decision"] == "assess":
-                check_assessed_tax(data.validated_data["tax_amount"], model=SPECS[kind].model)
+                check_assessed_tax(data.validated_data["tax_amount"], ret=ret)
             ret = return_review(ret=ret, actor=request.user, request=request, **data.validated_data)
         except (ValidationError, PermissionDenied) as error:
             return error_response(error)

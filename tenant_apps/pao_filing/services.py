@@ -247,12 +247,26 @@ def check_fits(*, spec: ReturnSpec, assessment: Assessment) -> None:
                               code="too_large")
 
 
-def check_assessed_tax(value, *, model) -> None:
-    """The assessed tax an approver types, bounded by the column that keeps it (checked before the review)."""
+def check_assessed_tax(value, *, ret: MonthlyReturn) -> None:
+    """The assessed tax an approver types, checked before the review: bounded by the column that keeps it, and
+    with the surcharge and penalty it would carry, by the column of the amount due."""
+    model = type(ret)
     try:
-        parse_amount(value, field=_("Assessed tax (baht)"), **column(model._meta.get_field("assessed_tax_amount")))
+        assessed = parse_amount(value, field=_("Assessed tax (baht)"),
+                                **column(model._meta.get_field("assessed_tax_amount")))
     except MoneyError as error:
         raise ValidationError({"tax_amount": error.message}) from None
+    rule = filing_rule_in_force(revenue=spec_for(ret.business).revenue, on=ret.period)
+    if rule is None:
+        return
+    surcharge, penalty = late_charges(tax=assessed, rule=rule, months=ret.months_late,
+                                      with_penalty=ret.kind == ReturnKind.ORIGINAL)
+    due = model._meta.get_field("amount_due")
+    if not fits(assessed + surcharge + penalty, max_digits=due.max_digits, places=due.decimal_places):
+        raise ValidationError({"tax_amount": _(
+            "%(field)s: with its surcharge and penalty, %(amount)s is more than a return can hold (at most %(max)s).")
+            % {"field": _("Assessed tax (baht)"), "amount": f"{assessed + surcharge + penalty:,.2f}",
+               "max": f"{largest(max_digits=due.max_digits, places=due.decimal_places):,.2f}"}})
 
 
 # --- the figures previewed are the figures filed ---------------------------------------------------------

@@ -232,6 +232,7 @@ def file_return(request, business_id, return_id=None):
             _preview(context, draft, business=business, data=data, period=period, original=original)
         except (ValidationError, PermissionDenied, ValueError) as error:
             context["errors"], field_errors = _refusal(error)
+            draft.pop("figures", None)  # nothing shown now can be submitted
             if getattr(error, "code", None) == "already_filed":
                 context["already_filed"] = error.params["original"]
             if getattr(error, "code", None) == "figures_changed":  # show the new figures instead
@@ -299,7 +300,7 @@ def review_page(request, kind, return_id):
         try:
             decision, tax_amount = request.POST.get("decision", ""), request.POST.get("tax_amount", "")
             if decision == "assess":
-                check_assessed_tax(tax_amount, model=SPECS[kind].model)
+                check_assessed_tax(tax_amount, ret=ret)
             return_review(ret=ret, decision=decision, reason=request.POST.get("reason", ""),
                           tax_amount=tax_amount, actor=request.user, request=request)
             messages.success(request, _("Saved."))
