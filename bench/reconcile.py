@@ -3,8 +3,9 @@
     .venv/bin/python bench/reconcile.py [--lines 100000] [--naive 2000]
 
 Runs in a scratch database (dropped at the end). Prints lines per second for the whole file through
-`statement_reconcile()` (batched posting) and, for comparison, for the obvious alternative measured in the
-same run: posting each line on its own with `payment_post()` (one transaction per line).
+`statement_reconcile()` (batched posting, every obligation locked first) and, for comparison, for the
+obvious alternative measured in the same run: posting each line on its own with `payment_post()` (one
+transaction and one obligation lock per line).
 """
 import argparse
 import datetime
@@ -36,7 +37,7 @@ def run(args):
     from shared_apps.geography.services import geography_load
     from shared_apps.payment_formats.statement import build_statement, parse_statement
     from tenant_apps.billing import services
-    from tenant_apps.billing.models import Invoice
+    from tenant_apps.billing.models import Invoice, Obligation, PaymentSettings
     from tenant_apps.billing.reconciliation import statement_reconcile
     from tenants.models import LAO
     from tenants.services import onboard_lao, registry_import
@@ -52,13 +53,20 @@ def run(args):
     with schema_context(lao.schema_name):
         start = time.perf_counter()
         due = today + datetime.timedelta(days=5)
+        obligations = Obligation.objects.bulk_create([
+            Obligation(source="bench", source_id=i, charged=Decimal("200.00") + i % 50, due_date=due, service="bench",
+                       description=f"bench {i}", payer_name="ผู้ชำระ") for i in range(total)], batch_size=5000)
         bills = Invoice.objects.bulk_create([
-            Invoice(source="bench", source_id=i, amount=Decimal("200.00") + i % 50, due_date=due, service="bench",
-                    description=f"bench {i}", payer_name="ผู้ชำระ") for i in range(total)], batch_size=5000)
+            Invoice(obligation=o, source="bench", source_id=o.source_id, amount=o.charged, due_date=due,
+                    service="bench", description=o.description, payer_name="ผู้ชำระ") for o in obligations],
+            batch_size=5000)
+        PaymentSettings.objects.update_or_create(pk=1, defaults={
+            "tax_id": "0994000165501", "biller_suffix": "00", "company_account": "1234567890"})
         conf = services.payment_settings()
         for bill in bills:
             bill.ref1, bill.ref2 = services._ref1(bill.pk, conf), services._ref2(due, conf)
-        Invoice.objects.bulk_update(bills, ["ref1", "ref2"], batch_size=5000)
+        services._update_rows(Invoice, [(b.pk, b.ref1, b.ref2) for b in bills], [("ref1", "varchar"),
+                                                                                  ("ref2", "varchar")])
         print(f"{total:,} invoices created in {time.perf_counter() - start:.1f} s", flush=True)
 
         lines = [{"sequence": i + 2, "payment_date": today, "payment_time": datetime.time(i // 3600 % 24, i // 60 % 60,
@@ -76,10 +84,30 @@ def run(args):
 
             profile = cProfile.Profile()
             profile.enable()
-        seconds = timed(statement_reconcile, data=data, name="bench.txt", actor=None)
+        if os.environ.get("PROFILE_SQL"):
+            from collections import defaultdict
+
+            from django.db import connection
+
+            spent = defaultdict(float)
+
+            def clock(execute, sql, params, many, context):
+                started = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    text = " ".join(sql.split())
+                    spent[text[:40] + " … " + text[text.find(" WHERE "):][:100]] += time.perf_counter() - started
+
+            with connection.execute_wrapper(clock):
+                seconds = timed(statement_reconcile, data=data, name="bench.txt", actor=None)
+            for sql, total in sorted(spent.items(), key=lambda kv: -kv[1])[:12]:
+                print(f"{total:7.2f} s  {sql}")
+        else:
+            seconds = timed(statement_reconcile, data=data, name="bench.txt", actor=None)
         if os.environ.get("PROFILE"):
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(30)
         print(f"\nReconciling a {args.lines:,}-line statement ({len(data) / 1e6:.1f} MB)")
         print(f"   parse and validate only         {parse_seconds:6.2f} s   {args.lines / parse_seconds:10,.0f} lines/s")
         print(f"   whole reconciliation (batched)  {seconds:6.2f} s   {args.lines / seconds:10,.0f} lines/s")

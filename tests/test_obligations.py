@@ -286,3 +286,15 @@ def test_an_application_fee_paid_then_withdrawn_is_a_credit_not_lost(sao):
         obligation.refresh_from_db()
         assert obligation.credit == Decimal("200.00")
         assert Refund.objects.count() == 0  # refunded by a finance officer, from the exceptions page
+
+
+def test_the_bulk_copy_writes_every_column_of_its_tables():
+    """post_payments() writes payments, journal entries, receipts and ledger lines by COPY: a column added to
+    one of those models must be added to its list too (or the COPY would leave it to a default it has not)."""
+    from tenant_apps.billing.models import LedgerEntry, ObligationEntry
+
+    for model, columns, generated in [(Payment, services.PAYMENT_COLUMNS, set()),
+                                      (Receipt, services.RECEIPT_COLUMNS, set()),
+                                      (ObligationEntry, services.ENTRY_COLUMNS, {"id"}),
+                                      (LedgerEntry, services.LEDGER_COLUMNS, {"id"})]:
+        assert set(columns) | generated == {field.column for field in model._meta.concrete_fields}, model

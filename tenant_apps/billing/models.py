@@ -211,6 +211,9 @@ class Payment(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        indexes = [  # bank money not yet matched to its other channel: looked up for every line of a file
+            models.Index(fields=["channel", "obligation"], name="billing_unmatched_bank_money",
+                         condition=models.Q(matched_reference__isnull=True, reversed_at__isnull=True))]
 
 
 class PaymentSettings(models.Model):

@@ -97,13 +97,13 @@ def _reconcile_lines(statement, *, name: str, actor, request) -> dict:
     tz = timezone.get_current_timezone()
     report = {key: [] for key in REPORT_KEYS}
     lines = statement.lines
-    invoices = {inv.ref1: inv for inv in Invoice.objects.filter(ref1__in={line.ref1 for line in lines})}
+    invoices = {inv.ref1: inv for inv in Invoice.objects.filter(ref1__any={line.ref1 for line in lines}).only(
+        "id", "ref1", "ref2", "obligation_id", "status", "source", "source_id")}
     references = {line.line_number: _reference(bank_code, line) for line in lines}
-    seen = set(Payment.objects.filter(reference__in=references.values()).values_list("reference", flat=True))
-    seen |= set(Payment.objects.filter(matched_reference__in=references.values())
-                .values_list("matched_reference", flat=True))
-    seen |= set(Payment.objects.filter(reversal_reference__in=references.values())
-                .values_list("reversal_reference", flat=True))
+    known = list(references.values())
+    seen = set(Payment.objects.filter(reference__any=known).values_list("reference", flat=True))
+    seen |= set(Payment.objects.filter(matched_reference__any=known).values_list("matched_reference", flat=True))
+    seen |= set(Payment.objects.filter(reversal_reference__any=known).values_list("reversal_reference", flat=True))
     items, item_entries, reversals = [], [], []
     for line in lines:
         entry = {"line": line.line_number, "ref1": line.ref1, "ref2": line.ref2, "amount": str(line.amount)}

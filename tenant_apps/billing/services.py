@@ -40,6 +40,7 @@ from .models import (EntryKind, Invoice, InvoiceStatus, LedgerEntry, Obligation,
                      Refund)
 from .obligations import MAX_PAYABLE, ZERO, accrual, months_on, pay_by, payable_on, payable_until, \
     surcharge_between
+from . import lookups  # noqa: F401 — registers field__any
 from .signals import invoice_paid
 
 logger = logging.getLogger(__name__)
@@ -292,10 +293,10 @@ _OTHER_BANK_CHANNEL = {PaymentChannel.BANK_NOTIFICATION: PaymentChannel.STATEMEN
                        PaymentChannel.STATEMENT: PaymentChannel.BANK_NOTIFICATION}
 
 
-def _unmatched_bank_money(obligation_ids) -> dict[tuple, list[Payment]]:
+def _unmatched_bank_money(obligation_ids, channels) -> dict[tuple, list[Payment]]:
     found: dict[tuple, list[Payment]] = {}
-    for payment in (Payment.objects.filter(obligation_id__in=list(obligation_ids), matched_reference__isnull=True,
-                                           reversed_at__isnull=True, channel__in=list(_OTHER_BANK_CHANNEL))
+    for payment in (Payment.objects.filter(channel__in=list(channels), obligation_id__any=list(obligation_ids),
+                                           matched_reference__isnull=True, reversed_at__isnull=True)
                     .order_by("received_at", "id")):
         key = (payment.channel, payment.obligation_id, payment.amount, timezone.localdate(payment.received_at))
         found.setdefault(key, []).append(payment)
@@ -323,30 +324,71 @@ def _lock_all(ids) -> dict[int, Obligation]:
     ids = sorted(set(ids))
     for start in range(0, len(ids), 10_000):
         chunk = ids[start:start + 10_000]
-        locked.update((o.pk, o) for o in Obligation.objects.select_for_update().filter(pk__in=chunk).order_by("pk"))
+        locked.update((o.pk, o) for o in Obligation.objects.select_for_update().filter(pk__any=chunk).order_by("pk"))
     return locked
 
 
-def _receipts_for(payments: list[Payment], *, now, actor, officer_name: str) -> list[Receipt]:
+NULL = "\\N"
+
+
+def _copy_rows(model, columns: list[str], rows) -> None:
+    """Many rows in one COPY (CSV: the csv module quotes every text, so "" stays an empty string; None is
+    written as \\N, read back as NULL): for a whole statement file, several times faster than INSERTs built by the ORM. The values are
+    written by us (ids from the sequence, our own text), never a model's defaults."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(
+        tuple(NULL if value is None else value for value in row) for row in rows)
+    buffer.seek(0)
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        raw.copy_expert(f"COPY {model._meta.db_table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}', "
+                        f"FORCE_NULL ({names}))", buffer)
+
+
+def _next_ids(model, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [model._meta.db_table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _receipt_rows(payments: list[Payment], *, now, actor, officer_name: str) -> list[tuple]:
     """A receipt for each payment, in the receipt book of the fiscal year the money was received."""
     from shared_apps.payment_formats.thai_words import baht_text
 
     by_year: dict[int, list[Payment]] = {}
+    tz = timezone.get_current_timezone()
     for payment in payments:
-        by_year.setdefault(fiscal_year(timezone.localdate(payment.received_at)), []).append(payment)
+        by_year.setdefault(fiscal_year(payment.received_at.astimezone(tz).date()), []).append(payment)
     issuer = officer_name or (getattr(actor, "display_name", "") if actor else BANK_OFFICER)
-    receipts = []
+    words: dict[Decimal, str] = {}
+    ids = iter(_next_ids(Receipt, len(payments)))
+    rows = []
     for year in sorted(by_year):
         counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(fiscal_year=year)
         for offset, payment in enumerate(by_year[year], start=1):
-            receipts.append(Receipt(
-                payment=payment, fiscal_year=year, sequence=counter.last_sequence + offset, issued_at=now,
-                payer_name=payment.obligation.payer_name, description=payment.obligation.description,
-                amount=payment.amount, amount_words=baht_text(payment.amount), issued_by_name=issuer,
-                token=secrets.token_urlsafe(18)))
+            if payment.amount not in words:
+                words[payment.amount] = baht_text(payment.amount)
+            rows.append((next(ids), payment.pk, year, counter.last_sequence + offset, now,
+                         payment.obligation.payer_name, payment.obligation.description, payment.amount,
+                         words[payment.amount], issuer, secrets.token_urlsafe(18), None, None, ""))
         counter.last_sequence += len(by_year[year])
         counter.save(update_fields=["last_sequence"])
-    return receipts
+    return rows
+
+
+RECEIPT_COLUMNS = ["id", "payment_id", "fiscal_year", "sequence", "issued_at", "payer_name", "description", "amount",
+                   "amount_words", "issued_by_name", "token", "voided_at", "voided_by_id", "void_reason"]
+PAYMENT_COLUMNS = ["id", "obligation_id", "invoice_id", "amount", "channel", "method", "reference", "received_at",
+                   "recorded_at", "recorded_by_id", "note", "due_amount", "exception", "matched_reference",
+                   "reversed_at", "reversed_by_id", "reversal_reference", "reversal_reason"]
+ENTRY_COLUMNS = ["obligation_id", "kind", "part", "amount", "tax_amount", "note", "payment_id", "refund_id",
+                 "other_id", "at", "by_id"]
+LEDGER_COLUMNS = ["day", "service", "amount", "payment_id", "refund_id", "note", "at"]
 
 
 def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "", request=None) -> list[PostingResult]:
@@ -360,14 +402,19 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
     if len(set(references)) != len(references):
         raise ValidationError(_("The same payment reference appears twice in one batch."))
     results = [PostingResult(item=item) for item in items]
+    tz = timezone.get_current_timezone()
     with transaction.atomic():
         obligations = _lock_all(item.invoice.obligation_id for item in items)
         # Read only now: a concurrent poster of the same obligation has committed or not started.
-        existing = Payment.objects.in_bulk(references, field_name="reference")
-        existing.update(Payment.objects.in_bulk(references, field_name="matched_reference"))
-        invoices = Invoice.objects.in_bulk({item.invoice.pk for item in items})
-        other_channel = _unmatched_bank_money(obligations) if any(
-            item.channel in _OTHER_BANK_CHANNEL for item in items) else {}
+        existing = {p.reference: p for p in Payment.objects.filter(reference__any=list(references))}
+        existing.update((p.matched_reference, p) for p in Payment.objects.filter(
+            matched_reference__any=list(references)))
+        # The callers' invoices, with their status read again now that it cannot change under us.
+        invoices = {item.invoice.pk: item.invoice for item in items}
+        for pk, status in Invoice.objects.filter(pk__any=list(invoices)).values_list("pk", "status"):
+            invoices[pk].status = status
+        wanted = {_OTHER_BANK_CHANNEL[item.channel] for item in items if item.channel in _OTHER_BANK_CHANNEL}
+        other_channel = _unmatched_bank_money(obligations, wanted) if wanted else {}
         matches = []
         balances_before = {pk: ob.balance for pk, ob in obligations.items()}
         new_payments, entries, ledger, paid_invoices, touched = [], [], [], {}, {}
@@ -379,7 +426,7 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
                 continue
             obligation = obligations[item.invoice.obligation_id]
             invoice = invoices[item.invoice.pk]
-            day = timezone.localdate(item.received_at)
+            day = item.received_at.astimezone(tz).date()
             same_money = other_channel.get((_OTHER_BANK_CHANNEL.get(item.channel), obligation.pk, item.amount, day))
             if same_money:
                 payment = same_money.pop(0)
@@ -430,17 +477,24 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
         _update_rows(Payment, [(p.pk, p.matched_reference) for p in matches], [("matched_reference", "varchar")])
         if not new_payments:
             return results
-        Payment.objects.bulk_create(new_payments, batch_size=2000)
         now = timezone.now()
+        actor_id = getattr(actor, "pk", None)
+        for payment, pk in zip(new_payments, _next_ids(Payment, len(new_payments))):
+            payment.pk, payment.recorded_at, payment._state.adding = pk, now, False
+        _copy_rows(Payment, PAYMENT_COLUMNS, (
+            (p.pk, p.obligation.pk, p.invoice.pk, p.amount, p.channel, p.method, p.reference, p.received_at, now,
+             actor_id, p.note, p.due_amount, p.exception, None, None, None, None, "") for p in new_payments))
         for payment in new_payments:
-            entries.append(ObligationEntry(obligation=payment.obligation, kind=EntryKind.PAYMENT,
-                                           amount=-payment.amount, payment=payment, at=now, by=actor))
-            ledger.append(LedgerEntry(day=timezone.localdate(payment.received_at), service=payment.obligation.service,
-                                      amount=payment.amount, payment=payment))
-        ObligationEntry.objects.bulk_create(accrued + entries, batch_size=5000)
-        Receipt.objects.bulk_create(_receipts_for(new_payments, now=now, actor=actor, officer_name=officer_name),
-                                    batch_size=2000)
-        LedgerEntry.objects.bulk_create(ledger, batch_size=5000)
+            entries.append((payment.obligation.pk, EntryKind.PAYMENT, "", -payment.amount, ZERO, "", payment.pk, None,
+                            None, now, actor_id))
+            ledger.append((payment.received_at.astimezone(tz).date(), payment.obligation.service, payment.amount,
+                           payment.pk, None, "", now))
+        entries += [(e.obligation.pk, e.kind, "", e.amount, ZERO, e.note, None, None, None, now, actor_id)
+                    for e in accrued]
+        _copy_rows(ObligationEntry, ENTRY_COLUMNS, entries)
+        _copy_rows(Receipt, RECEIPT_COLUMNS, _receipt_rows(new_payments, now=now, actor=actor,
+                                                           officer_name=officer_name))
+        _copy_rows(LedgerEntry, LEDGER_COLUMNS, ledger)
         _update_rows(Invoice, [(i.pk, "paid", i.paid_at) for i in paid_invoices.values()],
                      [("status", "varchar"), ("paid_at", "timestamptz")])
         _update_rows(Obligation, [(o.pk, o.charged, o.paid, o.surcharge_months, now) for o in touched.values()],
@@ -474,9 +528,9 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
                      exceptions=sum(1 for p in new_payments if p.exception))
         lao = current_lao()
         sums: dict[tuple, list] = {}
-        for entry in ledger:
-            total = sums.setdefault((entry.service, entry.day), [Decimal("0"), 0])
-            total[0] += entry.amount
+        for day, service, amount, *_rest in ledger:
+            total = sums.setdefault((service, day), [Decimal("0"), 0])
+            total[0] += amount
             total[1] += 1
 
         def publish():
