@@ -298,3 +298,22 @@ def test_the_bulk_copy_writes_every_column_of_its_tables():
                                       (ObligationEntry, services.ENTRY_COLUMNS, {"id"}),
                                       (LedgerEntry, services.LEDGER_COLUMNS, {"id"})]:
         assert set(columns) | generated == {field.column for field in model._meta.concrete_fields}, model
+
+
+def test_the_filers_page_of_an_additional_return_shows_what_is_left_to_pay(pao_world, client):
+    ret = file_march(pao_world)
+    pay(month_obligation(ret), on=ON_TIME, reference="counter:P1")
+    more = return_file_additional(original=ret, actor=pao_world["owner"], today=datetime.date(2026, 4, 8),
+                                  data={"room_rent_total": "15000", "nights_total": "10"})
+    client.force_login(pao_world["owner"])
+    session = client.session
+    session["auth_method"] = "dopa"
+    session.save()
+    business = pao_world["business"]
+    page = client.get(f"/businesses/{business.pk}/returns/{more.pk}/", HTTP_HOST=pao_world["pao"].host)
+    assert page.status_code == 200
+    pay_box = page.context["pay"]
+    assert pay_box["paid"] == Decimal("200.00") and pay_box["slip_url"] and pay_box["receipts"]
+    assert pay_box["payable"] >= Decimal("100.00")  # the difference (and the surcharge run since 10 April)
+    html = page.content.decode()
+    assert pay_box["slip_url"] in html and "200.00" in html

@@ -264,7 +264,8 @@ def return_page(request, business_id, return_id):
 
     return render(request, "pao_filing/return.html", {
         "business": business, "ret": ret, "lines": SPECS[business.kind].lines_of(ret),
-        "pay": payment_links(source=f"{SPECS[business.kind].revenue}.return", source_id=ret.pk)})
+        # One obligation per month: an additional return's page shows the month's balance.
+        "pay": payment_links(source=f"{SPECS[business.kind].revenue}.return", source_id=ret.original_id or ret.pk)})
 
 
 # --- officers ---------------------------------------------------------------------------------------
