@@ -102,8 +102,12 @@ class BankJsonSchemaApi(APIView):
         summary="Bank notification (our JSON format)",
         description="Send to /api/bank/json/verify/ or /api/bank/json/confirm/ with the header "
                     "`X-Signature: sha256=<hex HMAC-SHA256 of the raw body with the LAO's secret>`. Answers: "
-                    "0000 success, 1001 unknown reference, 1002 wrong amount, 1003 already paid, 1004 malformed, "
-                    "2001 duplicate confirmation, 9001 bad signature, 9002 address not allowed.",
+                    "0000 success, 1001 unknown reference, 1002 wrong amount and 1003 already paid (to a verify "
+                    "only), 1004 malformed, 2001 duplicate confirmation (the first receipt again), 9001 bad "
+                    "signature, 9002 address not allowed. A confirm is money the bank has taken: once "
+                    "authenticated and matched it is always recorded and answered 0000; when it was not what "
+                    "was due, `exception` says `underpaid`, `overpaid` or `already_settled` (kept as a credit "
+                    "to refund) — never reverse such a payment.",
         request=inline_serializer("BankNotification", {
             "command": serializers.ChoiceField(choices=["verify", "confirm"]),
             "transaction_id": serializers.CharField(), "ref1": serializers.CharField(),
@@ -111,7 +115,10 @@ class BankJsonSchemaApi(APIView):
             "paid_at": serializers.DateTimeField(required=False)}),
         responses=inline_serializer("BankAnswer", {
             "code": serializers.CharField(), "message": serializers.CharField(),
-            "amount": serializers.CharField(required=False), "receipt": serializers.CharField(required=False)}),
+            "amount": serializers.CharField(required=False), "receipt": serializers.CharField(required=False),
+            "payer": serializers.CharField(required=False),
+            "exception": serializers.ChoiceField(choices=["underpaid", "overpaid", "already_settled"],
+                                                 required=False)}),
         examples=[OpenApiExample("confirm", value={"command": "confirm", "transaction_id": "KTB20261129000123",
                                                    "ref1": "000000000123", "ref2": "691210", "amount": "200.00",
                                                    "paid_at": "2026-11-29T10:15:00+07:00"})])
