@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench messages clean-db
+.PHONY: run test install bench messages clean-db screenshots
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The browser journeys alone, saving a PNG of every checked step under screenshots/.
+screenshots: $(STAMP)
+	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

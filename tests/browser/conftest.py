@@ -1,0 +1,275 @@
+"""Browser journeys: Playwright for Python driving Debian's Chromium against the live test server.
+
+- The browser is the machine's own Chromium (`CHROMIUM_PATH`, else `chromium` / `chromium-browser` /
+  `google-chrome` on the PATH) — never `playwright install`, which downloads a browser.
+- Without a Chromium the journeys are skipped and the run says so; with `REQUIRE_BROWSER_TESTS=1`
+  (set by .ci/run) a missing browser, or a run in which no journey passed, fails the suite.
+- The journeys use LAOs of their own (a PAO, an SAO and a special area like Pattaya), onboarded once per
+  session and committed, so the live server's threads see them; they are dropped at the end, so nothing
+  a journey writes reaches another test or the next run.
+- Every page a journey visits is checked (`site.check(page)`): axe-core (vendored under vendor/) with no
+  critical or serious violation, a page title that names the page, a visible focus on the first tab
+  stops, and on the phone viewport no horizontal scrolling at 390 px.
+- `SCREENSHOTS=1` (`make screenshots`) saves a PNG of each checked step under screenshots/ (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; Django's ORM, used to arrange data, refuses to
+# run beside one unless told it is safe (it is: the loop never runs Django code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "vendor" / "axe.min.js"
+SHOTS = HERE.parent.parent / "screenshots"
+REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+
+
+def chromium_path() -> str | None:
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    return next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))),
+                None)
+
+
+CHROMIUM = chromium_path()
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# What a headless Chromium needs on these machines (root, no GPU, a closed network).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-features=Translate,MediaRouter,OptimizationHints"]
+
+
+def _is_browser_test(item) -> bool:
+    return HERE in Path(str(item.fspath)).resolve().parents
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    if REQUIRED and any(_is_browser_test(item) for item in items):
+        raise pytest.UsageError("REQUIRE_BROWSER_TESTS=1 but no Chromium was found (set CHROMIUM_PATH or "
+                                "install Debian's chromium).")
+    skip = pytest.mark.skip(reason="no Chromium found: install it to walk the journeys (Debian/Ubuntu: "
+                                   "apt-get install chromium; macOS: brew install --cask chromium)")
+    for item in items:
+        if _is_browser_test(item):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    passed = [r for r in terminalreporter.stats.get("passed", []) if "tests/browser/" in r.nodeid]
+    if not CHROMIUM:
+        terminalreporter.write_line("Browser journeys: SKIPPED — no Chromium on this machine (see README).")
+    else:
+        terminalreporter.write_line(f"Browser journeys: {len(passed)} passed in {CHROMIUM}.")
+    if REQUIRED and not passed and exitstatus == 0:
+        terminalreporter.write_line("REQUIRE_BROWSER_TESTS=1 and no browser journey passed: failing the run.")
+        terminalreporter._session.exitstatus = 1
+
+
+# --- the LAOs the journeys use ------------------------------------------------------------------------
+
+JOURNEY_LAOS = {  # dla code: (LAO type of the demo LAO copied, its DLA code, hostname, Thai name)
+    "pao": ("2549990", "2540101", "pao-journey", "ทดสอบเส้นทาง"),
+    "sao": ("6549990", "6540113", "sao-journey", "ทดสอบเส้นทาง"),
+    "special": ("3209990", "3200408", "pattaya-journey", "ทดสอบเส้นทาง"),
+}
+# The D.DOPA stand-in's demo citizens (shared_apps.dev_idp): a payer, and two officers.
+CITIZEN, OFFICER_1, OFFICER_2 = "1101700230708", "3540100123457", "1209900012344"
+PASSCODE = "24681357"
+
+
+def _drop_journey_laos():
+    from django.db import connection
+
+    from shared_apps.ledger.models import RevenueDaily
+    from tenants.models import LAO
+
+    connection.set_schema_to_public()
+    for code, _model, _host, _name in JOURNEY_LAOS.values():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{code}" CASCADE')
+        for lao in LAO.objects.filter(dla_code=code):
+            RevenueDaily.objects.filter(lao=lao).delete()
+            lao.domains.all().delete()
+            lao.events.all().delete()
+            lao.delete()
+
+
+def _person(pid: str):
+    """The account a DOPA sign-in of this national ID lands on (created now, so roles can be given)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(national_id=pid).first()
+    return user or User.objects.create(username=f"citizen-journey-{pid}", national_id=pid)
+
+
+@pytest.fixture(scope="session")
+def journey_laos(_live_server, django_db_blocker):
+    """The journeys' LAOs, committed; the two demo officers hold every role in each."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.billing.models import PaymentSettings
+    from tenant_apps.officers.models import Officer
+    from tenants.models import LAO
+    from tenants.services import onboard_lao
+    from tests.pao import ordinance_settings
+
+    laos = {}
+    with django_db_blocker.unblock():
+        _drop_journey_laos()
+        officers = [_person(OFFICER_1), _person(OFFICER_2)]
+        _person(CITIZEN)
+        for key, (code, model_code, hostname, name) in JOURNEY_LAOS.items():
+            model = LAO.objects.get(dla_code=model_code)
+            lao = LAO.objects.create(dla_code=code, lao_type=model.lao_type, name_th=name, name_en="Journey test",
+                                     province=model.province, district=model.district, hostname=hostname)
+            onboard_lao(lao=lao)
+            lao.refresh_from_db()
+            with schema_context(lao.schema_name):
+                PaymentSettings.objects.update_or_create(pk=1, defaults={
+                    "tax_id": "0994000165501", "biller_suffix": "00", "company_code": "12345",
+                    "company_account": "1234567890", "hmac_secret": "j" * 40})
+                for officer in officers:
+                    Officer.objects.update_or_create(user_id=officer.pk, defaults={
+                        "roles": ["clerk", "finance", "approver", "lao_admin"]})
+                if key == "pao":
+                    ordinance_settings()
+            laos[key] = lao
+        connection.set_schema_to_public()
+    yield laos
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        _drop_journey_laos()
+
+
+# --- the browser ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Site:
+    """The live site as the journeys see it, and the checks every visited page must pass."""
+
+    live: object
+    laos: dict
+    chromium: object
+    shots: list = field(default_factory=list)
+    contexts: list = field(default_factory=list)
+
+    @property
+    def central(self) -> str:
+        return self.live.central
+
+    def lao(self, key: str) -> str:
+        return self.live.lao(self.laos[key])
+
+    def person(self, *, phone: bool = False, locale: str = "th-TH"):
+        """A fresh browser profile (its own cookies) on a desktop or a phone."""
+        context = self.chromium.new_context(
+            viewport=PHONE if phone else DESKTOP, locale=locale, bypass_csp=True,  # axe is injected
+            is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1)
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.phone = phone
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.js_errors = errors
+        return page
+
+    def sign_in(self, page, pid: str, *, at: str):
+        """From a LAO's (or the central) site: the header's sign-in, then the D.DOPA stand-in's form."""
+        page.goto(at)
+        page.locator("header").get_by_role("link", name=re.compile("เข้าสู่ระบบ|Sign in")).first.click()
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+        self.check(page, "sign-in-choice")
+        page.get_by_role("link", name=re.compile("DOPA Digital ID")).click()
+        page.wait_for_url(re.compile(r"/dev-idp/login/"))
+        self.check(page, "dopa-sign-in")
+        page.locator("#id_pid").fill(pid)
+        page.locator("#id_passcode").fill(PASSCODE)
+        page.get_by_role("button", name=re.compile("เข้าสู่ระบบ|Sign in")).click()
+        try:
+            page.wait_for_url(lambda url: "/dev-idp/" not in url and "/accounts/dopa/" not in url)
+        except Exception as error:
+            raise AssertionError(f"sign-in stopped at {page.url}: {page.locator('main').inner_text()[:500]}") \
+                from error
+        return page
+
+    def check(self, page, name: str, *, focus_stops: int = 12):
+        """axe-core: no critical or serious violation; a title naming the page; a visible focus; on a
+        phone, nothing wider than the screen. Saves a screenshot with SCREENSHOTS=1."""
+        page.wait_for_load_state("load")
+        assert page.title().strip() and page.title().strip() not in ("Local Service",), (name, page.title())
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        assert not result, (name, page.url, result)
+        if page.phone:
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (name, page.url, f"{overflow}px wider than the screen")
+        self._check_focus(page, name, focus_stops)
+        assert not page.js_errors, (name, page.js_errors)
+        if os.environ.get("SCREENSHOTS"):
+            SHOTS.mkdir(exist_ok=True)
+            path = SHOTS / f"{len(self.shots) + 1:03d}-{name}{'-phone' if page.phone else ''}.png"
+            page.screenshot(path=str(path), full_page=True)
+            self.shots.append(path)
+
+    @staticmethod
+    def _check_focus(page, name: str, stops: int):
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.evaluate("window.scrollTo(0, 0)")
+        for _ in range(stops):
+            page.keyboard.press("Tab")
+            seen = page.evaluate("""() => {
+                const e = document.activeElement;
+                if (!e || e === document.body) return null;
+                const s = getComputedStyle(e);
+                const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+                const ring = s.boxShadow && s.boxShadow !== 'none';
+                return {tag: e.tagName, text: (e.innerText || e.value || e.name || '').slice(0, 40),
+                        visible: outline || ring};
+            }""")
+            if seen is None:
+                break
+            assert seen["visible"], (name, page.url, "no visible focus on", seen)
+
+
+@pytest.fixture
+def site(live, journey_laos, chromium):
+    journey = Site(live=live, laos=journey_laos, chromium=chromium)
+    yield journey
+    for context in journey.contexts:
+        context.close()
