@@ -101,9 +101,8 @@ def _invoice_refresh(obligation: Obligation, *, actor=None, request=None, reason
     current = open_invoice(obligation)
     balance = obligation.balance
     due_date = obligation.due_date if today <= obligation.due_date else pay_by(obligation, today)
-    if current is not None and balance > 0 and current.amount == balance and current.due_date >= min(
-            due_date, current.due_date):
-        return current
+    if current is not None and balance > 0 and current.amount == balance:
+        return current  # still asks for exactly what is owed (a late one's surcharge is computed on top)
     if current is None and balance <= 0:
         return None
     if current is not None:  # cancelled first: one open invoice per obligation, never two
@@ -817,10 +816,17 @@ PAYMENT_SETTINGS_FIELDS = ["tax_id", "biller_suffix", "bank_code", "company_code
 
 
 @transaction.atomic
-def payment_settings_update(*, actor, request=None, **changes) -> PaymentSettings:
-    """The LAO's bank settings, validated when saved: a real tax ID, a 2-digit suffix, sane references."""
+def payment_settings_update(*, actor, request=None, keep_previous_secret: bool = False, **changes) -> PaymentSettings:
+    """The LAO's bank settings, validated when saved: a real tax ID, a 2-digit suffix, sane references.
+
+    Secrets (PaymentSettings.SECRETS) are write-only: one given replaces the stored value ("" clears it), one
+    left out stays as it is, and each records when and by whom it was set. `keep_previous_secret` with a new
+    notification secret keeps the current one as the previous secret, so the bank may sign with either
+    while it switches over.
+    """
     import ipaddress
 
+    from django.utils.text import capfirst
     from stdnum.th import tin
 
     require(actor, Action.MANAGE_PAYMENT_SETTINGS)
@@ -828,6 +834,13 @@ def payment_settings_update(*, actor, request=None, **changes) -> PaymentSetting
     if unknown:
         raise ValidationError(_("Unknown field(s): %s") % ", ".join(sorted(unknown)))
     settings, _created = PaymentSettings.objects.select_for_update().get_or_create(pk=1)
+    before = {name: getattr(settings, name) for name in PaymentSettings.SECRETS}
+    if (keep_previous_secret and changes.get("hmac_secret") and changes["hmac_secret"] != before["hmac_secret"]
+            and before["hmac_secret"]):
+        changes["hmac_secret_previous"] = before["hmac_secret"]
+        settings.hmac_secret_previous_set_at = settings.hmac_secret_set_at
+        settings.hmac_secret_previous_set_by_id = settings.hmac_secret_set_by_id
+        before["hmac_secret_previous"] = None  # moved, not typed: keeps the current secret's date and author
     for name, value in changes.items():
         setattr(settings, name, value)
     errors = []
@@ -845,6 +858,12 @@ def payment_settings_update(*, actor, request=None, **changes) -> PaymentSetting
         errors.append(_("Ref1 is 6 to 20 characters long."))
     if settings.hmac_secret and len(settings.hmac_secret) < 32:
         errors.append(_("The notification secret must be at least 32 characters."))
+    for name in PaymentSettings.SECRETS:
+        value = getattr(settings, name) or ""
+        if len(value) > PaymentSettings.SECRET_MAX_LENGTH or not value.isprintable():
+            errors.append(_("%(field)s is at most %(count)s characters, with no control characters.")
+                          % {"field": capfirst(PaymentSettings._meta.get_field(name).verbose_name),
+                             "count": PaymentSettings.SECRET_MAX_LENGTH})
     for line in filter(None, (x.strip() for x in settings.allowed_sources.splitlines())):
         try:
             ipaddress.ip_network(line, strict=False)
@@ -852,8 +871,13 @@ def payment_settings_update(*, actor, request=None, **changes) -> PaymentSetting
             errors.append(_("“%(value)s” is not an IP address or network.") % {"value": line})
     if errors:
         raise ValidationError(errors)
+    now = timezone.now()
+    for name in PaymentSettings.SECRETS:
+        if before[name] is not None and name in changes and changes[name] != before[name]:
+            setattr(settings, f"{name}_set_at", now if changes[name] else None)
+            setattr(settings, f"{name}_set_by", actor if changes[name] else None)
     settings.updated_by = actor
     settings.save()
     audit_record(action="payment_settings_changed", request=request, actor=actor, target="payment settings",
-                 fields=sorted(changes))
+                 fields=sorted(changes))  # names only: a secret's value never enters the trail
     return settings
