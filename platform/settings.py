@@ -236,14 +236,32 @@ if DEV_IDENTITY_PROVIDER:
     OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 SIGN_IN_TICKET_SECONDS = 60  # the hop that carries a central sign-in to a LAO's host
 
-# django-axes: lock an account/address pair after repeated failures.
+# --- The client address (django-ipware) ---
+# PROXY_COUNT reverse proxies stand in front, each appending the address it was called from to
+# X-Forwarded-For (nginx's $proxy_add_x_forwarded_for): the client is the PROXY_COUNT-th address from the
+# right; anything further left was sent by the client and is ignored. 0: the socket's address only.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT is the number of proxies in front (0 or more).")
+# The nearest proxy's addresses or networks: X-Forwarded-For is read only on requests coming from one of
+# them, so a request reaching the application around the proxy cannot choose its address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# django-axes: lock an account/address pair after repeated failures, so an attacker elsewhere
+# cannot lock the real officer out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "shared_apps.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Axes asks the same function as the audit trail and the bank allow-list (django-ipware with the settings
+# above, TRUSTED_PROXIES included); the AXES_IPWARE_* values say the same in ipware's terms, where the
+# nearest proxy is REMOTE_ADDR and not counted in the header.
+AXES_CLIENT_IP_CALLABLE = "shared_apps.audit.services.client_address"
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 OTP_TOTP_ISSUER = "Local Service"
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=not DEBUG)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))  # e.g. smtp+tls://user:pass@host:587
@@ -269,6 +287,42 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
+# --- Throttling (DRF throttles on the default cache: Redis through CACHE_URL in production, local memory
+# in development). "N/period", period s, min, hour or day; empty: no limit.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["localservice.throttling.ApiKeyThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "api_key": env("THROTTLE_API_KEY", default="300/min") or None,  # calls per business key
+    "api_key_failures": env("THROTTLE_API_KEY_FAILURES", default="20/min") or None,  # refused keys per address
+    "bank_failures": env("THROTTLE_BANK_FAILURES", default="20/min") or None,  # refused bank calls per address
+    "statement_upload": env("THROTTLE_STATEMENT_UPLOADS", default="30/hour") or None,  # per officer
+    "sign_in": env("THROTTLE_SIGN_IN", default="30/min") or None,  # officer password sign-ins per address
+    "dopa_callback": env("THROTTLE_DOPA_CALLBACK", default="60/min") or None,  # DOPA returns per address
+}
+# What a refused bank call leaves in the log (BankCall.body), in bytes.
+BANK_UNAUTHENTICATED_BODY_LIMIT = 2048
+
+# --- Secrets sealed at rest (bank notification secrets, the KTB password): Fernet keys, comma-separated;
+# the first seals, every one unseals (add a new key first, run `manage.py rotate_secrets`, then drop the
+# old one). With DEBUG and none set, a development key derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in env.list("FIELD_ENCRYPTION_KEYS", default=[]) if key.strip()]
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS (a Fernet key: python -c 'from cryptography.fernet "
+                                   "import Fernet; print(Fernet.generate_key().decode())'), or DEBUG=true.")
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(
+        hashlib.sha256(b"localservice.sealing:" + SECRET_KEY.encode()).digest()).decode()]
+else:
+    from cryptography.fernet import Fernet
+
+    try:
+        [Fernet(key) for key in FIELD_ENCRYPTION_KEYS]
+    except ValueError:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+                                   "(32 url-safe base64-encoded bytes).") from None
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Local Service API",
     "DESCRIPTION": "The platform on which Thailand's local administrative organizations serve citizens.",

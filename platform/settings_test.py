@@ -3,6 +3,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DEBUG", "false")
+# Secrets are sealed with a fixed test key (DEBUG is off here, so one must be given).
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTE=")
 os.environ["LOCALSERVICE_TESTING"] = "true"
 os.environ.setdefault("DEV_IDENTITY_PROVIDER", "true")  # the OIDC flow is tested against it
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from joserfc.errors import JoseError
 
+from localservice.throttling import DopaCallbackThrottle, SignInThrottle, throttled_page
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.services import audit_record
 from tenants.selectors import lao_for_host
@@ -70,6 +71,7 @@ class OfficerSignInForm(forms.Form):
                                  regex=r"^\d{6}$", error_messages={"invalid": gettext_lazy("Enter 6 digits.")})
 
 
+@throttled_page(SignInThrottle)
 def login_page(request):
     """Citizens: DOPA Digital ID. Officers and DLA staff: password and authenticator code."""
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""), "")
@@ -140,6 +142,7 @@ def dopa_start(request):
                       "provider_unreachable", status=503)
 
 
+@throttled_page(DopaCallbackThrottle, methods=None)
 def dopa_callback(request):
     """Central site: DOPA sends the person back here with a code; verify everything, then sign in."""
     if _on_lao_host(request):

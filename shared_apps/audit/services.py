@@ -1,19 +1,60 @@
 """Recording audit events: one function every feature calls."""
+import ipaddress
+
+from django.conf import settings
 from django.db import connection
 
 from .models import AuditEvent
 
 
+def _address(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value or "").strip()))
+    except ValueError:
+        return None
+
+
+def _from_trusted_proxy(address: str | None) -> bool:
+    if not settings.TRUSTED_PROXIES:
+        return True
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    for entry in settings.TRUSTED_PROXIES:
+        try:
+            if ip in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+        except ValueError:  # a mistyped entry trusts nothing
+            continue
+    return False
+
+
 def client_address(request) -> str | None:
-    """The client's address as django-axes sees it (honours the configured proxy count)."""
+    """The client's address: the one function the audit trail, django-axes, throttles and the bank
+    allow-list ask (AXES_CLIENT_IP_CALLABLE).
+
+    With PROXY_COUNT proxies in front, django-ipware reads X-Forwarded-For from the right: each proxy
+    appended the address it was called from, the nearest one is REMOTE_ADDR itself. A request that did
+    not come through them (too few addresses, or from outside TRUSTED_PROXIES) is known by its socket
+    address, which it cannot choose.
+    """
     if request is None:
         return None
-    try:
-        from axes.helpers import get_client_ip_address
+    meta = getattr(request, "META", None) or {}
+    peer = _address(meta.get("REMOTE_ADDR"))
+    proxies = settings.PROXY_COUNT
+    if not proxies or not _from_trusted_proxy(peer):
+        return peer
+    from ipware import get_client_ip
 
-        return get_client_ip_address(request) or None
-    except Exception:  # an unparsable header must never stop the recording
-        return request.META.get("REMOTE_ADDR") or None
+    try:
+        # strict=False: addresses the client put in front of the real ones are skipped, not a reason to
+        # distrust the whole header.
+        address, _routable = get_client_ip(request, proxy_order="left-most", proxy_count=proxies - 1,
+                                           request_header_order=["HTTP_X_FORWARDED_FOR"], strict=False)
+    except ValueError:  # an unreadable header never stops the request or its recording
+        address = None
+    return _address(address) or peer
 
 
 def current_lao_code() -> str:

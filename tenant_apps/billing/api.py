@@ -64,6 +64,8 @@ from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 from drf_spectacular.utils import OpenApiExample, inline_serializer  # noqa: E402
 from rest_framework.parsers import MultiPartParser  # noqa: E402
 
+from localservice.throttling import StatementUploadThrottle  # noqa: E402
+
 from .banks import ADAPTERS, handle_notification  # noqa: E402
 from .models import Payment, Receipt, Refund  # noqa: E402
 from .reconciliation import StatementError, statement_reconcile  # noqa: E402
@@ -72,24 +74,14 @@ from .services import refund_create, refund_set_status  # noqa: E402
 
 @method_decorator(csrf_exempt, name="dispatch")
 class BankNotificationView(View):
-    """POST /api/bank/<adapter>/<verify|confirm>/ — called by the bank, authenticated per LAO (HMAC secret or
-    the bank's credentials, and the allowed source addresses). Every call is logged."""
+    """POST /api/bank/<adapter>/<verify|confirm|notify>/ — called by the bank, authenticated per LAO (HMAC secret
+    or the bank's credentials, and the allowed source addresses). Refused calls are counted per source address
+    (429 past THROTTLE_BANK_FAILURES); every other call is logged."""
 
     def post(self, request, adapter, command):
         if adapter not in ADAPTERS or command not in ("verify", "confirm", "notify"):
             raise Http404
-        if command != "notify" and adapter == "json":
-            import json
-
-            try:
-                body = json.loads(request.body.decode("utf-8") or "{}")
-                if isinstance(body, dict) and body.get("command", command) != command:
-                    from django.http import JsonResponse
-
-                    return JsonResponse({"code": "1004", "message": "command does not match the URL"}, status=400)
-            except (ValueError, UnicodeDecodeError):
-                pass
-        return handle_notification(adapter_name=adapter, request=request)
+        return handle_notification(adapter_name=adapter, request=request, url_command=command)
 
 
 class BankJsonSchemaApi(APIView):
@@ -132,6 +124,7 @@ class StatementUploadApi(APIView):
     permission_classes = [LAOActionPermission]
     officer_action = Action.RECORD_PAYMENTS
     parser_classes = [MultiPartParser]
+    throttle_classes = [StatementUploadThrottle]  # shared with the page: THROTTLE_STATEMENT_UPLOADS per officer
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}}, responses={201: None, 400: None})

@@ -3,7 +3,8 @@
 
 Answers use these codes (SCB's convention): 0000 success, 1001 unknown reference, 1002 wrong amount,
 1003 already paid, 1004 malformed, 2001 duplicate confirmation (the first one's result stands),
-9001 bad signature or credentials, 9002 address not allowed.
+9001 bad signature or credentials, 9002 address not allowed, 9003 too many refused calls from this address
+(HTTP 429 with Retry-After; answered before anything is read or stored).
 
 A *confirm* says the bank has already taken the money, so it is never refused once authenticated and
 matched to one of this LAO's references: a confirm for an amount other than what is now due (the surcharge
@@ -26,6 +27,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -36,11 +38,12 @@ from .models import BankCall, Invoice, PaymentChannel, PaymentMethod, PaymentSet
 from .obligations import MAX_PAYABLE, payable_on
 from .services import PaymentRefused, payment_post_result, payment_settings
 
-OK, UNKNOWN, WRONG_AMOUNT, ALREADY_PAID, MALFORMED, DUPLICATE, BAD_AUTH, NOT_ALLOWED = (
-    "0000", "1001", "1002", "1003", "1004", "2001", "9001", "9002")
+OK, UNKNOWN, WRONG_AMOUNT, ALREADY_PAID, MALFORMED, DUPLICATE, BAD_AUTH, NOT_ALLOWED, THROTTLED = (
+    "0000", "1001", "1002", "1003", "1004", "2001", "9001", "9002", "9003")
 MESSAGES = {OK: "success", UNKNOWN: "unknown reference", WRONG_AMOUNT: "wrong amount", ALREADY_PAID: "already paid",
             MALFORMED: "malformed request", DUPLICATE: "duplicate", BAD_AUTH: "authentication failed",
-            NOT_ALLOWED: "source address not allowed"}
+            NOT_ALLOWED: "source address not allowed", THROTTLED: "too many failed calls: retry later"}
+REFUSED = (BAD_AUTH, NOT_ALLOWED)  # counted per source address (THROTTLE_BANK_FAILURES)
 
 
 class BankAuthError(Exception):
@@ -138,9 +141,10 @@ class JsonAdapter(BankAdapter):
             body["payer"] = answer.payer
         if answer.exception:
             body["exception"] = answer.exception
-        return JsonResponse(body, status=200 if answer.code in (OK, DUPLICATE) else 400 if answer.code in
-                            (MALFORMED,) else 401 if answer.code in (BAD_AUTH,) else 403 if answer.code == NOT_ALLOWED
-                            else 200)
+        return JsonResponse(body, status=_STATUS.get(answer.code, 200))
+
+
+_STATUS = {MALFORMED: 400, BAD_AUTH: 401, NOT_ALLOWED: 403, THROTTLED: 429}
 
 
 class KtbAdapter(BankAdapter):
@@ -179,7 +183,8 @@ class KtbAdapter(BankAdapter):
         return JsonResponse({"respcode": answer.code, "respmsg": MESSAGES[answer.code],
                              "tranxid": getattr(notification, "transaction_id", ""),
                              "amount": str(answer.amount) if answer.amount is not None else "",
-                             "receipt": answer.receipt, "exception": answer.exception})
+                             "receipt": answer.receipt, "exception": answer.exception},
+                            status=429 if answer.code == THROTTLED else 200)
 
 
 ADAPTERS = {adapter.name: adapter for adapter in (JsonAdapter(), KtbAdapter())}
@@ -234,9 +239,46 @@ def _answer(notification: Notification) -> tuple[Answer, object]:
     return Answer(OK, amount=due, payer=invoice.payer_name), None
 
 
-def handle_notification(*, adapter_name: str, request):
-    """Authenticate, parse, answer, and log the call whatever happens."""
+def _raw_body(request) -> bytes:
+    try:
+        return request.body
+    except RawPostDataException:  # already read as a form
+        return b""
+
+
+def _logged_body(request, adapter: BankAdapter, notification: Notification | None, answer: Answer) -> str:
+    """What the log keeps of the call. An authenticated call: the body as received (JSON) or its fields
+    without the password (KTB). A refused one: at most BANK_UNAUTHENTICATED_BODY_LIMIT bytes, and never a
+    KTB body, which carries the password that was tried."""
+    from django.conf import settings as django_settings
+
+    if answer.code in REFUSED:
+        if adapter.name != "json":
+            return json.dumps({"body": "(refused: not kept)", "bytes": request.META.get("CONTENT_LENGTH") or ""})
+        limit, raw = django_settings.BANK_UNAUTHENTICATED_BODY_LIMIT, _raw_body(request)
+        marker = f"… ({len(raw)} bytes, cut)" if len(raw) > limit else ""
+        budget = limit - len(marker.encode())
+        # Replacement characters are longer than the bytes they stand for: cut again, on a character boundary.
+        text = raw[:budget].decode("utf-8", errors="replace").encode()[:budget].decode("utf-8", errors="ignore")
+        return text + marker
+    if adapter.name == "json":
+        return _raw_body(request).decode("utf-8", errors="replace")[:10000]
+    return json.dumps(getattr(notification, "raw", {}) or {"body": "(not parsed)"}, default=str)[:10000]
+
+
+def handle_notification(*, adapter_name: str, request, url_command: str = ""):
+    """Throttle, authenticate, parse, answer, and log the call whatever happens (except a throttled one).
+
+    An address with too many refused calls lately is answered 429 before anything else: nothing is read,
+    checked or stored for it. In the JSON format the URL's command (verify/confirm) must be the body's."""
+    from localservice.throttling import BankFailureThrottle
+
     adapter = ADAPTERS[adapter_name]
+    failures = BankFailureThrottle()
+    if failures.blocked(request):
+        response = adapter.respond(Answer(THROTTLED), None)
+        response["Retry-After"] = str(failures.retry_after())
+        return response
     settings = payment_settings()
     address = client_address(request)
     notification, payment = None, None
@@ -251,7 +293,12 @@ def handle_notification(*, adapter_name: str, request):
         except (ValueError, KeyError, TypeError, MoneyError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
             answer = Answer(MALFORMED)
         else:
-            answer, payment = _answer(notification)
+            if adapter.name == "json" and url_command in ("verify", "confirm") and notification.command != url_command:
+                answer = Answer(MALFORMED)  # a confirm sent to the verify URL, or the reverse
+            else:
+                answer, payment = _answer(notification)
+    if answer.code in REFUSED:
+        failures.failed(request)
     response = adapter.respond(answer, notification)
     with transaction.atomic():
         BankCall.objects.create(
@@ -259,8 +306,6 @@ def handle_notification(*, adapter_name: str, request):
             transaction_id=getattr(notification, "transaction_id", "").replace("\x00", "")[:64],
             source_address=address,
             # PostgreSQL text holds no NUL: what the bank sent is kept with NULs made visible.
-            body=(request.body.decode("utf-8", errors="replace")[:10000] if adapter_name == "json" else json.dumps(
-                getattr(notification, "raw", {}) or {"body": "(not parsed)"}, default=str)[:10000]
-                  ).replace("\x00", "\\u0000"),
+            body=_logged_body(request, adapter, notification, answer).replace("\x00", "\\u0000"),
             result_code=answer.code, response=json.loads(response.content), payment=payment)
     return response

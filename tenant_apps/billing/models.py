@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.sealing import SealedTextField
+
 
 class Obligation(models.Model):
     """ลูกหนี้: what one source owes the LAO — a month's return (with its additional returns and
@@ -231,8 +233,10 @@ class PaymentSettings(models.Model):
     ref1_length = models.PositiveSmallIntegerField(_("Ref1 length"), default=12)
     ref1_check_digit = models.BooleanField(_("Ref1 ends with a check digit (Luhn)"), default=True)
     ref2_scheme = models.CharField(_("Ref2"), max_length=16, choices=Ref2Scheme.choices, default=Ref2Scheme.DUE_DATE)
-    hmac_secret = models.CharField(_("notification secret"), max_length=128, blank=True)
-    hmac_secret_previous = models.CharField(_("previous secret (during rotation)"), max_length=128, blank=True)
+    # Secrets are sealed at rest (Fernet, FIELD_ENCRYPTION_KEYS) and never shown again once saved: the
+    # settings page says when and by whom each was set.
+    hmac_secret = SealedTextField(_("notification secret"), blank=True)
+    hmac_secret_previous = SealedTextField(_("previous secret (during rotation)"), blank=True)
     allowed_sources = models.TextField(_("addresses the bank calls from"), blank=True,
                                        help_text=_("one IP address or network per line; empty: any"))
     class CreditPolicy(models.TextChoices):
@@ -241,8 +245,17 @@ class PaymentSettings(models.Model):
 
     credit_policy = models.CharField(_("credits (overpayments)"), max_length=16, choices=CreditPolicy.choices,
                                      default=CreditPolicy.REFUND)
-    ktb_user = models.CharField(max_length=64, blank=True)
-    ktb_password = models.CharField(max_length=128, blank=True)
+    ktb_user = models.CharField(_("KTB user"), max_length=64, blank=True)
+    ktb_password = SealedTextField(_("KTB password"), blank=True)
+    hmac_secret_set_at = models.DateTimeField(null=True, blank=True)
+    hmac_secret_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                                           blank=True, related_name="+", db_constraint=False)
+    hmac_secret_previous_set_at = models.DateTimeField(null=True, blank=True)
+    hmac_secret_previous_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING,
+                                                    null=True, blank=True, related_name="+", db_constraint=False)
+    ktb_password_set_at = models.DateTimeField(null=True, blank=True)
+    ktb_password_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                                            blank=True, related_name="+", db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                    related_name="+", db_constraint=False)
@@ -254,6 +267,9 @@ class PaymentSettings(models.Model):
     @property
     def biller_id(self) -> str:
         return f"{self.tax_id}{self.biller_suffix}" if self.tax_id else ""
+
+    SECRETS = ("hmac_secret", "hmac_secret_previous", "ktb_password")
+    SECRET_MAX_LENGTH = 128
 
 
 class BankCall(models.Model):

@@ -2,7 +2,7 @@
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from localservice.throttling import StatementUploadThrottle, throttled_page
 from shared_apps.payment_formats.statement import StatementError
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.decorators import officer_required
@@ -160,6 +161,7 @@ def slip_pdf(request, token):
 # --- statements, receipts, settings -----------------------------------------------------------------
 
 @officer_required(Action.RECORD_PAYMENTS)
+@throttled_page(StatementUploadThrottle)  # uploads (POST) only, shared with the API
 def statements(request):
     record, errors = None, []
     if request.method == "POST":
@@ -209,16 +211,66 @@ def receipt_verify(request, token):
     return render(request, "billing/receipt_verify.html", {"receipt": receipt}, status=200 if receipt else 404)
 
 
+def _secret_field(label):
+    # Never rendered back: the page only says when it was set and by whom.
+    return forms.CharField(label=label, required=False, strip=False, max_length=PaymentSettings.SECRET_MAX_LENGTH,
+                           widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
+
+
 class PaymentSettingsForm(forms.ModelForm):
+    """The bank settings. Secrets are write-only: left blank, the stored one stays; typed, it replaces it;
+    "clear" removes it."""
+
+    hmac_secret = _secret_field(gettext_lazy("New notification secret"))
+    hmac_secret_clear = forms.BooleanField(required=False, label=gettext_lazy("Clear the notification secret"))
+    keep_previous_secret = forms.BooleanField(
+        required=False, initial=True,
+        label=gettext_lazy("Keep the current secret as the previous one, accepted while the bank switches over"))
+    hmac_secret_previous = _secret_field(gettext_lazy("New previous secret"))
+    hmac_secret_previous_clear = forms.BooleanField(
+        required=False, label=gettext_lazy("Clear the previous secret (the bank signs with the new one now)"))
+    ktb_password = _secret_field(gettext_lazy("New KTB password"))
+    ktb_password_clear = forms.BooleanField(required=False, label=gettext_lazy("Clear the KTB password"))
+
     class Meta:
         model = PaymentSettings
         fields = ["tax_id", "biller_suffix", "bank_code", "company_code", "company_account", "ref1_length",
-                  "ref1_check_digit", "ref2_scheme", "hmac_secret", "hmac_secret_previous", "allowed_sources",
-                  "ktb_user", "ktb_password", "credit_policy"]
-        widgets = {"hmac_secret": forms.PasswordInput(render_value=True),
-                   "hmac_secret_previous": forms.PasswordInput(render_value=True),
-                   "ktb_password": forms.PasswordInput(render_value=True),
-                   "allowed_sources": forms.Textarea(attrs={"rows": 3})}
+                  "ref1_check_digit", "ref2_scheme", "allowed_sources", "ktb_user", "credit_policy"]
+        widgets = {"allowed_sources": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        for name in PaymentSettings.SECRETS:
+            if data.get(name) and data.get(f"{name}_clear"):
+                self.add_error(name, _("Type a new value or clear it, not both."))
+        return data
+
+    def changes(self) -> dict:
+        """What to save: every plain field; a secret only when typed or cleared."""
+        data = self.cleaned_data
+        changes = {name: data[name] for name in self.Meta.fields}
+        for name in PaymentSettings.SECRETS:
+            if data.get(f"{name}_clear"):
+                changes[name] = ""
+            elif data.get(name):
+                changes[name] = data[name]
+        return changes
+
+    def secret_rows(self) -> list[dict]:
+        """Per secret: whether one is stored, since when and by whom, and the inputs to replace or clear it."""
+        settings = self.instance
+        rows = []
+        for name in PaymentSettings.SECRETS:
+            try:
+                set_by = getattr(settings, f"{name}_set_by")
+            except ObjectDoesNotExist:  # no constraint across schemas: the account may be gone
+                set_by = None
+            rows.append({
+                "label": PaymentSettings._meta.get_field(name).verbose_name, "is_set": bool(getattr(settings, name)),
+                "set_at": getattr(settings, f"{name}_set_at"), "set_by": set_by.display_name if set_by else "",
+                "field": self[name], "clear": self[f"{name}_clear"],
+                "keep": self["keep_previous_secret"] if name == "hmac_secret" else None})
+        return rows
 
 
 @officer_required(Action.MANAGE_PAYMENT_SETTINGS)
@@ -227,10 +279,12 @@ def settings_page(request):
     if request.method == "POST" and form.is_valid():
         try:
             payment_settings_update(actor=request.user, request=request,
-                                    **{name: form.cleaned_data[name] for name in PaymentSettingsForm.Meta.fields})
+                                    keep_previous_secret=form.cleaned_data["keep_previous_secret"], **form.changes())
             messages.success(request, _("Saved."))
             return redirect("billing:settings")
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "billing/settings.html", {"form": form, "title": gettext_lazy("Payment settings")},
-                  status=400 if form.errors else 200)
+    return render(request, "billing/settings.html", {
+        "form": form, "plain_fields": [form[name] for name in PaymentSettingsForm.Meta.fields],
+        "secrets": form.secret_rows(), "title": gettext_lazy("Payment settings")},
+        status=400 if form.errors else 200)

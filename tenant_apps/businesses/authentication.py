@@ -20,13 +20,17 @@ class BusinessApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Api-Key"
 
     def authenticate(self, request):
+        from localservice.throttling import ApiKeyFailureThrottle
+
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header.startswith(self.keyword + " "):
             return None
-        if not _businesses_here():
-            raise exceptions.AuthenticationFailed(_("This API key is not valid here, or has been revoked."))
-        key = api_key_lookup(header[len(self.keyword) + 1:].strip())
+        failures = ApiKeyFailureThrottle()  # refused keys per source address: 429 before any look-up
+        if failures.blocked(request):
+            raise exceptions.Throttled(wait=failures.retry_after())
+        key = api_key_lookup(header[len(self.keyword) + 1:].strip()) if _businesses_here() else None
         if key is None:  # unknown here, revoked, or another LAO's
+            failures.failed(request)
             raise exceptions.AuthenticationFailed(_("This API key is not valid here, or has been revoked."))
         return AnonymousUser(), key
 
