@@ -111,6 +111,9 @@ TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=300)
 MIDDLEWARE = [
     "localservice.middleware.HealthCheckMiddleware",  # first: answers even when the DB is down
     "django.middleware.security.SecurityMiddleware",
+    # Before the tenant middleware, so its own pages (unknown host, suspended LAO) carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.LAOTenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -346,6 +349,34 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from another origin.
+# Pages keep their styles in static/css and their behaviour in static/js. One view widens it: the API
+# reference (Redoc, see localservice.api_docs), and only as far as Redoc needs.
+# form-action is left out on purpose: signing in and linking DOPA Digital ID are form posts that redirect
+# to the central site and on to DOPA, and browsers check form-action on every hop of those redirects.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs these (the advertising map point is typed
+# as coordinates, never read from the device), so a page that is ever injected cannot ask for them.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+    "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+)}
 
 LOGGING = {
     "version": 1,

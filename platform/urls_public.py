@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib import admin
 from django_otp.admin import OTPAdminSite
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
+
+from localservice.api_docs import redoc_view
 
 if settings.ADMIN_OTP_REQUIRED:
     admin.site.__class__ = OTPAdminSite  # DLA's admin asks for the authenticator code too
@@ -13,7 +15,7 @@ urlpatterns = [
     path("", include("shared_apps.accounts.urls")),
     path("api/", include("tenants.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", redoc_view("api-schema"), name="api-docs"),  # Redoc under the CSP
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

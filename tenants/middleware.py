@@ -22,7 +22,8 @@ class LAOTenantMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         connection.set_schema_to_public()
         try:
-            host = self.hostname_from_request(request).lower()
+            # A fully qualified name ("pao-phrae.localhost.") is the same host: DNS treats them alike.
+            host = self.hostname_from_request(request).lower().rstrip(".")
         except DisallowedHost:
             return HttpResponseBadRequest("Unknown host")
         if host in (settings.BASE_DOMAIN, f"www.{settings.BASE_DOMAIN}"):

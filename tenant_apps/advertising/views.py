@@ -113,8 +113,11 @@ def application_edit(request, pk=None):
 
 
 def _visible_application(request, pk) -> tuple[Application, bool]:
-    """The applicant sees their own; officers of this LAO see all. Returns (application, as_officer)."""
-    application = get_object_or_404(Application.objects.select_related("permit"), pk=pk)
+    """The applicant sees their own; officers of this LAO see all. Returns (application, as_officer).
+    Anyone else hears the same 404 as for an id that does not exist (pages and API alike)."""
+    application = Application.objects.select_related("permit").filter(pk=pk).first()
+    if application is None:
+        raise Http404
     if application.applicant_id == getattr(request.user, "pk", None):
         return application, False
     if request_access(request).allows(Action.VIEW_APPLICATIONS):

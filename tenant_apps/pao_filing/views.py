@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +38,11 @@ def _messages(error) -> list[str]:
 
 
 def _my_business(request, business_id) -> Business:
-    business = get_object_or_404(Business, pk=business_id)
-    if not is_filer(request.user, business):
-        raise PermissionDenied(_("You are not authorised to act for this business."))
+    """The business, if the signed-in person files for it; otherwise the same 404 as for an id that does not
+    exist, so nobody learns which ids exist by trying them."""
+    business = Business.objects.filter(pk=business_id).first()
+    if business is None or not is_filer(request.user, business):
+        raise Http404
     return business
 
 
