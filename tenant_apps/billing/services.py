@@ -836,7 +836,7 @@ def payment_settings_update(*, actor, request=None, keep_previous_secret: bool =
     settings, _created = PaymentSettings.objects.select_for_update().get_or_create(pk=1)
     before = {name: getattr(settings, name) for name in PaymentSettings.SECRETS}
     if (keep_previous_secret and changes.get("hmac_secret") and changes["hmac_secret"] != before["hmac_secret"]
-            and before["hmac_secret"]):
+            and before["hmac_secret"] and "hmac_secret_previous" not in changes):  # a typed previous one wins
         changes["hmac_secret_previous"] = before["hmac_secret"]
         settings.hmac_secret_previous_set_at = settings.hmac_secret_set_at
         settings.hmac_secret_previous_set_by_id = settings.hmac_secret_set_by_id
