@@ -22,10 +22,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop in this thread; Django's ORM, used to arrange data, refuses to
-# run beside one unless told it is safe (it is: the loop never runs Django code).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
 SHOTS = HERE.parent.parent / "screenshots"
@@ -52,7 +48,12 @@ def _is_browser_test(item) -> bool:
     return HERE in Path(str(item.fspath)).resolve().parents
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Last of all (after pytest-django's own ordering): the journeys' LAOs exist, committed, from the first
+    # journey to the end of the session, and no other test should see them.
+    items[:] = [item for item in items if not _is_browser_test(item)] + [
+        item for item in items if _is_browser_test(item)]
     if CHROMIUM:
         return
     if REQUIRED and any(_is_browser_test(item) for item in items):
@@ -162,8 +163,19 @@ def journey_laos(_live_server, django_db_blocker):
 def _playwright():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        yield playwright
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM, used to arrange data, refuses
+    # to run beside one unless told it is safe (it is: the loop never runs Django code). Only while the
+    # journeys run, so no other test (or subprocess it starts) inherits it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            yield playwright
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
