@@ -65,10 +65,10 @@ LAO_COMMON_APPS = [  # every LAO's schema
 ]
 
 # A local OpenID provider standing in for DOPA Digital ID, so development needs no
-# internet. Never with DEBUG off (tests switch it on in settings_test).
+# internet. Only with DEBUG, whatever else the environment says: the test suite switches
+# it on in code, after reading these (settings_test calls enable_dev_identity_provider).
 DEV_IDENTITY_PROVIDER = env.bool("DEV_IDENTITY_PROVIDER", default=DEBUG)
-TESTING = env.bool("LOCALSERVICE_TESTING", default=False)  # set by settings_test only
-if DEV_IDENTITY_PROVIDER and not (DEBUG or TESTING):
+if DEV_IDENTITY_PROVIDER and not DEBUG:
     raise ImproperlyConfigured("DEV_IDENTITY_PROVIDER is for development only: it is refused when DEBUG is off.")
 DEV_IDP_APPS = ["oauth2_provider", "shared_apps.dev_idp"]
 if DEV_IDENTITY_PROVIDER:
@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shared_apps.accounts.middleware.SessionHostMiddleware",  # a session is good on the host it was signed in on
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,25 +204,43 @@ LOGIN_URL = "accounts:login"
 # The relying party. DOPA's discovery document names the endpoints and keys; the
 # redirect URI (BASE_DOMAIN/accounts/dopa/callback/) is registered with DOPA.
 DEV_IDP_HOST = env("DEV_IDP_HOST", default="127.0.0.1")  # its own host: its own session cookie
-DOPA_OIDC = {
-    "DISCOVERY_URL": env(
-        "DOPA_OIDC_DISCOVERY_URL",
-        default=(f"http://{DEV_IDP_HOST}{PUBLIC_PORT}/dev-idp/.well-known/openid-configuration"
-                 if DEV_IDENTITY_PROVIDER else "https://imauth.bora.dopa.go.th/.well-known/openid-configuration"),
-    ),
-    "CLIENT_ID": env("DOPA_OIDC_CLIENT_ID", default="localservice-dev" if DEV_IDENTITY_PROVIDER else ""),
-    "CLIENT_SECRET": env("DOPA_OIDC_CLIENT_SECRET", default="localservice-dev-secret" if DEV_IDENTITY_PROVIDER else ""),
-    "SCOPES": env("DOPA_OIDC_SCOPES", default="openid pid name name_en given_name family_name"),
-    "TOKEN_ENDPOINT_AUTH_METHOD": env("DOPA_OIDC_TOKEN_AUTH_METHOD", default="client_secret_basic"),
-    "LEEWAY_SECONDS": env.int("DOPA_OIDC_LEEWAY_SECONDS", default=60),
-}
-if DEV_IDENTITY_PROVIDER:
-    ALLOWED_HOSTS.append(DEV_IDP_HOST)
-    OAUTH2_PROVIDER = {
+
+
+def _dopa_oidc(*, dev_idp: bool, dev_idp_host: str, public_port: str) -> dict:
+    return {
+        "DISCOVERY_URL": env(
+            "DOPA_OIDC_DISCOVERY_URL",
+            default=(f"http://{dev_idp_host}{public_port}/dev-idp/.well-known/openid-configuration"
+                     if dev_idp else "https://imauth.bora.dopa.go.th/.well-known/openid-configuration"),
+        ),
+        "CLIENT_ID": env("DOPA_OIDC_CLIENT_ID", default="localservice-dev" if dev_idp else ""),
+        "CLIENT_SECRET": env("DOPA_OIDC_CLIENT_SECRET", default="localservice-dev-secret" if dev_idp else ""),
+        "SCOPES": env("DOPA_OIDC_SCOPES", default="openid pid name name_en given_name family_name"),
+        "TOKEN_ENDPOINT_AUTH_METHOD": env("DOPA_OIDC_TOKEN_AUTH_METHOD", default="client_secret_basic"),
+        "LEEWAY_SECONDS": env.int("DOPA_OIDC_LEEWAY_SECONDS", default=60),
+    }
+
+
+DOPA_OIDC = _dopa_oidc(dev_idp=DEV_IDENTITY_PROVIDER, dev_idp_host=DEV_IDP_HOST, public_port=PUBLIC_PORT)
+
+
+def enable_dev_identity_provider(namespace: dict) -> None:
+    """Switch the D.DOPA stand-in on in a settings namespace (a settings module's globals()): its apps and
+    host, the relying party's development client, the provider's own settings. Called here with DEBUG,
+    and by settings_test; nothing in the environment reaches it otherwise."""
+    namespace["DEV_IDENTITY_PROVIDER"] = True
+    if DEV_IDP_APPS[0] not in namespace["INSTALLED_APPS"]:
+        namespace["SHARED_APPS"].extend(DEV_IDP_APPS)  # in place: TENANT_TYPES["public"] holds this list
+        namespace["INSTALLED_APPS"] = namespace["INSTALLED_APPS"] + DEV_IDP_APPS
+    host, port = namespace["DEV_IDP_HOST"], namespace["PUBLIC_PORT"]
+    if host not in namespace["ALLOWED_HOSTS"]:
+        namespace["ALLOWED_HOSTS"].append(host)  # its own host: its own session cookie
+    namespace["DOPA_OIDC"] = _dopa_oidc(dev_idp=True, dev_idp_host=host, public_port=port)
+    namespace["OAUTH2_PROVIDER"] = {
         "OIDC_ENABLED": True,
         "PKCE_REQUIRED": True,
         "OIDC_RSA_PRIVATE_KEY": "",  # filled by shared_apps.dev_idp.keys at start-up
-        "OIDC_ISS_ENDPOINT": f"http://{DEV_IDP_HOST}{PUBLIC_PORT}/dev-idp",
+        "OIDC_ISS_ENDPOINT": f"http://{host}{port}/dev-idp",
         "OAUTH2_VALIDATOR_CLASS": "shared_apps.dev_idp.validators.DevDopaValidator",
         "SCOPES": {
             "openid": "OpenID Connect", "pid": "National ID", "name": "Thai name", "name_en": "English name",
@@ -233,10 +252,16 @@ if DEV_IDENTITY_PROVIDER:
         "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
         "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
         "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+        # Like a provider that follows RFC 9700 §4.4: `iss` on every answer, advertised in discovery.
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
         "REFRESH_TOKEN_REUSE_PROTECTION": True,
         "ID_TOKEN_EXPIRE_SECONDS": 300,
     }
-    OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+    namespace["OAUTH2_PROVIDER_APPLICATION_MODEL"] = "oauth2_provider.Application"
+
+
+if DEV_IDENTITY_PROVIDER:
+    enable_dev_identity_provider(globals())
 SIGN_IN_TICKET_SECONDS = 60  # the hop that carries a central sign-in to a LAO's host
 
 # --- The client address (django-ipware) ---

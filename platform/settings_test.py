@@ -5,10 +5,14 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 os.environ.setdefault("DEBUG", "false")
 # Secrets are sealed with a fixed test key (DEBUG is off here, so one must be given).
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTE=")
-os.environ["LOCALSERVICE_TESTING"] = "true"
-os.environ.setdefault("DEV_IDENTITY_PROVIDER", "true")  # the OIDC flow is tested against it
+# The D.DOPA stand-in is switched on below, in code: the real settings refuse it without DEBUG whatever
+# the environment says (a .env asking for it must not stop the suite either).
+os.environ["DEV_IDENTITY_PROVIDER"] = "false"
 
 from localservice.settings import *  # noqa: E402,F401,F403
+from localservice.settings import enable_dev_identity_provider  # noqa: E402
+
+enable_dev_identity_provider(globals())  # the OIDC flow is tested against it
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

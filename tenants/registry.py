@@ -10,7 +10,9 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from shared_apps.text import control_character, shown
 
 from .models import LAOType
 
@@ -89,6 +91,10 @@ class RegistryError:
     where: str
     reason: str
 
+    def __post_init__(self):
+        # Reasons quote the file's text: never let its control characters reach a terminal or a log.
+        self.reason = shown(self.reason)
+
     def __str__(self):
         return f"{self.where}: {self.reason}"
 
@@ -134,29 +140,60 @@ class GeographyIndex:
         return None
 
 
+# A number as DLA's files write it: ASCII digits only (Thai digits are refused, not read as
+# something else), an optional sign, decimals and exponent; thousands separators are dropped.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_DLA_CODE = re.compile(r"[0-9]{7}", re.ASCII)
+# What the LAO table holds: areas up to numeric(10, 2). DLA's own file gives some areas in rai
+# or m² (tens of millions), so a tighter bound would reject the real registry.
+MAX_AREA_KM2 = Decimal("99999999.99")
+NAME_MAX_LENGTH = 200
+
+
 def _decimal(value, *, where: str, label: str, errors: list, low=None, high=None, places=6) -> Decimal | None:
+    """A finite number in [low, high], rounded to `places`; anything else is an error on `where`."""
     if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        errors.append(RegistryError(where, f"{label} “{value}” is not a number"))
         return None
     text = str(value).strip().replace(",", "")
     if text in ("", "-", "null", "None"):
         return None
-    match = re.match(r"^-?\d+(\.\d+)?", text)
-    if not match:
+    if not _NUMBER.fullmatch(text):
         errors.append(RegistryError(where, f"{label} “{value}” is not a number"))
         return None
-    number = Decimal(match.group(0)).quantize(Decimal(1).scaleb(-places))
-    if (low is not None and number < low) or (high is not None and number > high):
-        errors.append(RegistryError(where, f"{label} {number} is outside {low}–{high}"))
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        errors.append(RegistryError(where, f"{label} “{value}” is not a number"))
         return None
-    return number
+    # Bounds first: quantizing a huge number would raise instead of saying which line is wrong.
+    if (low is not None and number < low) or (high is not None and number > high):
+        bounds = f"outside {low}–{high}" if high is not None else f"below {low}"
+        errors.append(RegistryError(where, f"{label} {value} is {bounds}"))
+        return None
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def _check_text(raw: str, label: str, where: str, errors: list) -> None:
+    """Text as the file has it, before blanks are squeezed: tab and line breaks are blanks, other
+    control characters (NUL, ESC …) have no place in a name and reject the line."""
+    found = control_character(raw, multiline=True)
+    if found is not None:
+        errors.append(RegistryError(where, f"{label} contains a control character (U+{ord(found):04X})"))
 
 
 def _check_entry(entry: RegistryEntry, geo: GeographyIndex, errors: list) -> None:
     where = entry.source
-    if not re.fullmatch(r"\d{7}", entry.dla_code or ""):
-        errors.append(RegistryError(where, f"DLA code “{entry.dla_code}” is not 7 digits"))
+    if not _DLA_CODE.fullmatch(entry.dla_code or ""):
+        errors.append(RegistryError(where, f"DLA code “{entry.dla_code}” is not 7 digits 0–9"))
     if not entry.name_th:
         errors.append(RegistryError(where, "the LAO has no name"))
+    if len(entry.name_th) > NAME_MAX_LENGTH:
+        errors.append(RegistryError(where, f"the name is longer than {NAME_MAX_LENGTH} characters"))
     if entry.province_code not in geo.province_codes:
         errors.append(RegistryError(where, f"unknown province “{entry.province_code}”"))
     else:
@@ -167,11 +204,26 @@ def _check_entry(entry: RegistryEntry, geo: GeographyIndex, errors: list) -> Non
             )
 
 
+def _json_text(record: dict, key: str, where: str, errors: list, *, codes: bool = False) -> str:
+    """A text field of a JSON record: a string (or, for codes, a whole number); anything else is an error."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if codes and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    errors.append(RegistryError(where, f"“{key}” is not text"))
+    return ""
+
+
 def parse_json(data: bytes, geo: GeographyIndex) -> list[RegistryEntry]:
     """The JSON snapshot (`lao-registry.json`): {"localAuthorities": [{dlaCode, nameTh, type, …}]}."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        # Numbers as Decimal (1e400 stays 1e400 and is refused by range, never read as inf or 1.00);
+        # NaN and Infinity stay words, refused as "not a number".
+        document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal, parse_constant=str)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise RegistryFileError([RegistryError("file", f"not valid UTF-8 JSON ({error})")]) from None
     records = document.get("localAuthorities") if isinstance(document, dict) else document
     if not isinstance(records, list):
@@ -187,15 +239,18 @@ def parse_json(data: bytes, geo: GeographyIndex) -> list[RegistryEntry]:
         if lao_type is None:
             errors.append(RegistryError(where, f"unknown LAO type “{record.get('type')}”"))
             continue
+        for key, label in (("nameTh", "the name"), ("districtNameTh", "the district")):
+            _check_text(_json_text(record, key, where, []), label, where, errors)
         entry = RegistryEntry(
-            dla_code=str(record.get("dlaCode") or "").strip(),
+            dla_code=_json_text(record, "dlaCode", where, errors, codes=True).strip(),
             lao_type=lao_type,
-            name_th=" ".join(str(record.get("nameTh") or "").split()),
-            province_code=str(record.get("provinceCode") or "").strip().zfill(2),
-            district_name_th=" ".join(str(record.get("districtNameTh") or "").split()),
+            name_th=" ".join(_json_text(record, "nameTh", where, errors).split()),
+            province_code=_json_text(record, "provinceCode", where, errors, codes=True).strip().zfill(2),
+            district_name_th=" ".join(_json_text(record, "districtNameTh", where, errors).split()),
             latitude=_decimal(record.get("centerLat"), where=where, label="latitude", errors=errors, low=5, high=21),
             longitude=_decimal(record.get("centerLon"), where=where, label="longitude", errors=errors, low=97, high=106),
-            area_km2=_decimal(record.get("areaKm2"), where=where, label="area", errors=errors, low=0, places=2),
+            area_km2=_decimal(record.get("areaKm2"), where=where, label="area", errors=errors, low=0,
+                              high=MAX_AREA_KM2, places=2),
             source=where,
         )
         _check_entry(entry, geo, errors)
@@ -256,6 +311,8 @@ def parse_csv(data: bytes, geo: GeographyIndex) -> list[RegistryEntry]:
                 errors.append(RegistryError(where, f"unknown province “{province_name}”"))
                 continue
             code = cell(row, COL_CODE)
+            _check_text(cell(row, COL_NAME), "the name", where, errors)
+            _check_text(cell(row, COL_DISTRICT), "the district", where, errors)
             name = strip_type_prefix(cell(row, COL_NAME), lao_type)
             entry = RegistryEntry(
                 dla_code=code,
@@ -265,7 +322,8 @@ def parse_csv(data: bytes, geo: GeographyIndex) -> list[RegistryEntry]:
                 district_name_th=" ".join(cell(row, COL_DISTRICT).split()),
                 latitude=_decimal(cell(row, COL_LAT), where=where, label="LAT", errors=errors, low=5, high=21),
                 longitude=_decimal(cell(row, COL_LON), where=where, label="LONG", errors=errors, low=97, high=106),
-                area_km2=_decimal(cell(row, COL_AREA), where=where, label="area", errors=errors, low=0, places=2),
+                area_km2=_decimal(cell(row, COL_AREA), where=where, label="area", errors=errors, low=0,
+                                  high=MAX_AREA_KM2, places=2),
                 source=where,
             )
             first = by_code.get(code)

@@ -143,3 +143,78 @@ def test_command_reports_counts_and_rejections(tmp_path, capsys):
     bad = write(tmp_path, HEADER + "แพร่,เมืองแพร่,x,123,อบต.,อบต.x,,,,,,,\r\n", name="bad.csv")
     with pytest.raises(CommandError, match="line 2"):
         call_command("import_laos", str(bad))
+
+
+# --- hardening: every value typed and bounded, the file rejected whole with the line ---------------------
+
+def _row(code="6540189", name="อบต.ทดสอบ", area="", lat="", lon="", district="เมืองแพร่"):
+    return f"แพร่,{district},ในเวียง,{code},อบต.,{name},,,,{area},{lat},{lon},\r\n"
+
+
+@pytest.mark.parametrize("row, reason", [
+    (_row(name="อบต.ทด\x00สอบ"), "control character (U+0000)"),
+    (_row(name="อบต.ทด\x1b[31mสอบ"), "control character (U+001B)"),
+    (_row(district="เมือง\x1bแพร่"), "control character (U+001B)"),
+    (_row(area="1" + "0" * 20), "outside"),
+    (_row(area="1e400"), "outside"),
+    (_row(area="NaN"), "not a number"),
+    (_row(area="Infinity"), "not a number"),
+    (_row(area="12abc"), "not a number"),
+    (_row(area="๑๒"), "not a number"),
+    (_row(lat="1e-400"), "outside"),
+    (_row(code="๖๕๔๐๑๘๙"), "7 digits"),
+    (_row(name="อบต." + "ก" * 201), "longer than 200"),
+])
+def test_csv_rows_with_bad_values_reject_the_file_with_their_line(tmp_path, row, reason):
+    before, imports = LAO.objects.count(), RegistryImport.objects.count()
+    text = GOOD_CSV + _row(code="6540188", name="อบต.ดีดี") + row  # line 7 is good, line 8 is not
+
+    with pytest.raises(RegistryFileError) as caught:
+        registry_import(path=write(tmp_path, text))
+
+    messages = [str(error) for error in caught.value.errors]
+    assert all(m.startswith("line 8:") for m in messages) and reason in messages[0], messages
+    assert not any("\x00" in m or "\x1b" in m for m in messages)  # quoted safely for a terminal
+    assert LAO.objects.count() == before and RegistryImport.objects.count() == imports
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"nameTh": "ทด\u0000สอบ"}, "U+0000"),
+    ({"nameTh": "ทด\u001bสอบ"}, "U+001B"),
+    ({"nameTh": ["ทดสอบ"]}, "not text"),
+    ({"areaKm2": 10 ** 20}, "outside"),
+    ({"areaKm2": "1e400"}, "outside"),
+    ({"areaKm2": True}, "not a number"),
+    ({"dlaCode": "๖๕๔๐๑๙๐"}, "7 digits"),
+])
+def test_json_records_with_bad_values_are_rejected_with_their_number(tmp_path, changes, reason):
+    import json
+
+    record = {"dlaCode": "6540190", "nameTh": "ทดสอบ", "type": "subdistrict_admin_org", "provinceCode": "54",
+              "districtNameTh": "เมืองแพร่", "areaKm2": 12.5}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"localAuthorities": [record, {**record, "dlaCode": "6540191", **changes}]}),
+                    encoding="utf-8")
+    with pytest.raises(RegistryFileError) as caught:
+        registry_import(path=path)
+    messages = [str(error) for error in caught.value.errors]
+    assert all(m.startswith("record 2:") for m in messages) and reason in messages[0], messages
+    assert not LAO.objects.filter(dla_code__in=["6540190", "6540191"]).exists()
+
+
+def test_json_numbers_are_read_exactly_and_constants_refused(tmp_path):
+    text = ('{"localAuthorities": [{"dlaCode": "6540190", "nameTh": "ทดสอบ", "type": "subdistrict_admin_org",'
+            ' "provinceCode": "54", "districtNameTh": "เมืองแพร่", "areaKm2": %s}]}')
+    with pytest.raises(RegistryFileError, match=r"record 1: area 1E\+400 is outside"):
+        registry_import(path=write(tmp_path, text % "1e400", name="a.json"))
+    with pytest.raises(RegistryFileError, match="record 1: area “NaN” is not a number"):
+        registry_import(path=write(tmp_path, text % "NaN", name="b.json"))
+    registry_import(path=write(tmp_path, text % "1234.565", name="c.json"))
+    assert str(LAO.objects.get(dla_code="6540190").area_km2) == "1234.56"  # a JSON number, read as its digits
+
+
+def test_command_prints_a_bad_name_without_its_control_characters(tmp_path):
+    bad = write(tmp_path, HEADER + _row(name="อบต.ทด\x1b]0;owned\x07สอบ"), name="bad.csv")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_laos", str(bad))
+    assert "line 2" in str(caught.value) and "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)

@@ -8,6 +8,9 @@ from shared_apps.audit.services import audit_record
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
+    from .middleware import bind_session_to_host
+
+    bind_session_to_host(request)  # the session is good on this host only
     method = request.session.get("auth_method", "password") if request is not None else ""
     audit_record(action=AuditEvent.Action.SIGN_IN, request=request, actor=user, target=user.username,
                  method=method)

@@ -6,9 +6,11 @@ person came from. Officers may also sign in on their LAO's host with a password
 and an authenticator code.
 """
 import logging
+import re
 from urllib.parse import urlencode, urlsplit
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from django import forms
 from django.conf import settings
@@ -28,6 +30,7 @@ from joserfc.errors import JoseError
 from localservice.throttling import DopaCallbackThrottle, SignInThrottle, throttled_page
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.services import audit_record
+from shared_apps.text import TextField
 from tenants.selectors import lao_for_host
 
 from . import services
@@ -58,14 +61,47 @@ def _safe_next(request, value: str, default: str = "/") -> str:
                                                     require_https=request.is_secure()) else default
 
 
-def failed(request, message: str, code: str, status: int = 400):
+def failed(request, message: str, code: str, status: int = 400, again: str = ""):
     """Refuse a sign-in: a clear message, an audit record, and no session."""
     audit_record(action=AuditEvent.Action.SIGN_IN_FAILED, request=request, actor=None, reason=code)
-    return render(request, "accounts/failed.html", {"message": message, "code": code}, status=status)
+    return render(request, "accounts/failed.html", {"message": message, "code": code, "again": again},
+                  status=status)
+
+
+def _error_code(value) -> str:
+    """An error code from the provider's answer (anyone can write one into the URL): shown and recorded
+    only if it looks like one."""
+    value = str(value or "")
+    return value if re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value) else "oauth_error"
+
+
+class IssuerMismatch(Exception):
+    """RFC 9207: the answer names another issuer than the provider we asked, or none where it must."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _check_issuer(request, client) -> None:
+    """RFC 9207: an authorization answer that names its issuer must name ours; a provider that advertises
+    `authorization_response_iss_parameter_supported` must name it. Checked before the code is sent anywhere
+    (a mix-up attack would have us send another provider's code to DOPA, or DOPA's to another)."""
+    params = request.GET if request.method == "GET" else request.POST
+    if "error" in params:
+        return  # an error answer leads nowhere, whoever sent it
+    metadata = client.load_server_metadata()
+    iss = params.get("iss")
+    if iss is None:
+        if metadata.get("authorization_response_iss_parameter_supported") is True:
+            raise IssuerMismatch("iss_missing")
+        return
+    if iss != metadata.get("issuer"):
+        raise IssuerMismatch("iss_mismatch")
 
 
 class OfficerSignInForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    username = TextField(label=gettext_lazy("Username"), max_length=150)
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, strip=False)
     otp_token = forms.RegexField(label=gettext_lazy("6-digit code from your authenticator app"),
                                  regex=r"^\d{6}$", error_messages={"invalid": gettext_lazy("Enter 6 digits.")})
@@ -126,13 +162,16 @@ def dopa_start(request):
     """Central site: start the OIDC flow, unless this browser is already signed in with DOPA here."""
     if _on_lao_host(request):
         return dopa_login(request)
-    next_url = _safe_next(request, request.GET.get("next", ""), "/")
+    # Without a `next`, the one kept from an attempt that was refused: the person still goes back there.
+    next_url = _safe_next(request, request.GET.get("next", "") or request.session.get(SESSION_NEXT, ""), "/")
     link = request.GET.get("link", "")
     if not link and request.user.is_authenticated and request.session.get("auth_method") == "dopa":
         return _return_to(request, request.user, next_url)  # the carry-over: no second trip to DOPA
     request.session[SESSION_NEXT] = next_url
     if link:
         request.session[SESSION_LINK] = link
+    else:
+        request.session.pop(SESSION_LINK, None)  # a link left by a refused attempt is not this sign-in's
     redirect_uri = request.build_absolute_uri(reverse("accounts:dopa-callback"))
     try:
         return dopa_client().authorize_redirect(request, redirect_uri)
@@ -147,33 +186,51 @@ def dopa_callback(request):
     """Central site: DOPA sends the person back here with a code; verify everything, then sign in."""
     if _on_lao_host(request):
         return redirect("/")  # DOPA only ever returns to the central site
-    next_url = request.session.pop(SESSION_NEXT, "/")
-    link_token = request.session.pop(SESSION_LINK, "")
+    # Read, not taken: they stay in the session until an answer is verified, so a refused one (a stale
+    # tab, a cancelled sign-in) does not lose where the person was going.
+    next_url = request.session.get(SESSION_NEXT, "/")
+    link_token = request.session.get(SESSION_LINK, "")
+    again = reverse("accounts:dopa-start")
+
+    def refuse(message, code, status=400):
+        return failed(request, message, code, status=status, again=again)
+
     try:
-        token = dopa_client().authorize_access_token(request, leeway=settings.DOPA_OIDC["LEEWAY_SECONDS"])
+        client = dopa_client()
+        _check_issuer(request, client)
+        token = client.authorize_access_token(request, leeway=settings.DOPA_OIDC["LEEWAY_SECONDS"])
+    except IssuerMismatch as error:
+        logger.warning("Authorization answer with a wrong issuer refused (%s)", error.code)
+        return refuse(_("This answer does not come from DOPA Digital ID. Nothing was saved; please start "
+                        "again."), error.code)
     except MismatchingStateError:
-        return failed(request, _("This sign-in could not be verified (it does not match the one this browser "
-                                 "started). Please start again."), "state_mismatch")
+        return refuse(_("This sign-in could not be verified (it does not match the one this browser "
+                        "started). Please start again."), "state_mismatch")
     except OAuthError as error:
-        code = error.error or "oauth_error"
+        code = _error_code(error.error)
         message = (_("You cancelled the sign-in at DOPA Digital ID.") if code == "access_denied"
                    else _("DOPA Digital ID refused the sign-in (%(code)s). Please start again.") % {"code": code})
-        return failed(request, message, code)
+        return refuse(message, code)
     except JoseError as error:
         logger.warning("ID token refused: %r", error)
-        return failed(request, _("The answer from DOPA Digital ID could not be verified (%(reason)s). "
-                                 "Nothing was saved; please start again.") % {"reason": type(error).__name__},
+        return refuse(_("The answer from DOPA Digital ID could not be verified (%(reason)s). "
+                        "Nothing was saved; please start again.") % {"reason": type(error).__name__},
                       f"id_token_{type(error).__name__}")
+    except AuthlibBaseError as error:  # every other refusal Authlib raises: no code, no token, …
+        code = _error_code(error.error)
+        logger.warning("DOPA answer refused by Authlib: %r", error)
+        return refuse(_("The answer from DOPA Digital ID was incomplete (%(code)s). Nothing was saved; please "
+                        "start again.") % {"code": code}, code)
     except requests.RequestException:
-        return failed(request, _("DOPA Digital ID cannot be reached right now. Please try again later."),
+        return refuse(_("DOPA Digital ID cannot be reached right now. Please try again later."),
                       "provider_unreachable", status=503)
     except (TypeError, ValueError, KeyError) as error:  # a malformed answer from the provider
         logger.warning("Malformed answer from DOPA: %r", error)
-        return failed(request, _("The answer from DOPA Digital ID could not be read. Nothing was saved; "
-                                 "please start again."), "malformed_answer")
+        return refuse(_("The answer from DOPA Digital ID could not be read. Nothing was saved; "
+                        "please start again."), "malformed_answer")
     claims = token.get("userinfo")
     if not claims:
-        return failed(request, _("DOPA Digital ID returned no identity. Please start again."), "no_id_token")
+        return refuse(_("DOPA Digital ID returned no identity. Please start again."), "no_id_token")
     try:
         if link_token:
             ticket = services.sign_in_ticket_redeem(token=link_token, host=request.get_host())
@@ -181,8 +238,10 @@ def dopa_callback(request):
         else:
             user = services.citizen_from_dopa_claims(claims=claims)
     except SignInError as error:
-        return failed(request, str(error), error.code, status=403)
+        return refuse(str(error), error.code, status=403)
     services.sign_in(request, user, method="dopa")
+    request.session.pop(SESSION_NEXT, None)  # verified: used now
+    request.session.pop(SESSION_LINK, None)
     return _return_to(request, user, next_url)
 
 

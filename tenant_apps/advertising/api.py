@@ -8,6 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.text import TextSerializerField
 from tenant_apps.businesses.api import error_response
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.permissions import LAOActionPermission
@@ -15,21 +16,21 @@ from tenant_apps.officers.permissions import LAOActionPermission
 from . import services
 from .models import Application, ApplicantType, DocumentKind, Method
 from .selectors import applications_for_officers, applications_of, deadline_flag, permit_by_number
-from .views import MAX_NOTICES, _visible_application
+from .views import MAX_NOTICES, MAX_TEXT, _visible_application
 
 
 class LocationSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=300)
+    description = TextSerializerField(max_length=300)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
 
 
 class ApplicationInputSerializer(serializers.Serializer):
     applicant_type = serializers.ChoiceField(choices=ApplicantType.choices, default=ApplicantType.PERSON)
-    juristic_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    juristic_tax_id = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    juristic_name = TextSerializerField(required=False, allow_blank=True, max_length=200)
+    juristic_tax_id = TextSerializerField(required=False, allow_blank=True, max_length=13)
     method = serializers.ChoiceField(choices=Method.choices)
-    message_gist = serializers.CharField()
+    message_gist = TextSerializerField(multiline=True, max_length=MAX_TEXT)
     width_m = serializers.DecimalField(max_digits=5, decimal_places=2)
     height_m = serializers.DecimalField(max_digits=5, decimal_places=2)
     notice_count = serializers.IntegerField(max_value=MAX_NOTICES)
@@ -132,7 +133,7 @@ class ApplicationActionApi(APIView):
 
     class ActionSerializer(serializers.Serializer):
         action = serializers.ChoiceField(choices=services.ACTIONS)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = TextSerializerField(required=False, allow_blank=True, default="", multiline=True, max_length=MAX_TEXT)
         recommends = serializers.ChoiceField(choices=["approve", "refuse"], required=False)
 
     @extend_schema(request=ActionSerializer, responses={200: None})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shared_apps.portal.templatetags.thai_dates import buddhist_date
+from shared_apps.text import TextField
 from tenant_apps.billing.selectors import payment_links
 from tenant_apps.officers.access import Action, request_access
 from tenant_apps.officers.decorators import officer_required
@@ -45,20 +46,22 @@ def advertising_conditions(request):
 # Realistic bounds of what a person types (the columns hold more): a million leaflets, a year's period.
 MAX_NOTICES = 1_000_000
 MAX_DAYS = 366
+MAX_TEXT = 5000  # a gist, a note, a list of places: a page of text
 
 
 class ApplicationForm(forms.Form):
     applicant_type = forms.ChoiceField(label=gettext_lazy("Applying"), choices=ApplicantType.choices)
-    juristic_name = forms.CharField(label=gettext_lazy("Juristic person's name"), required=False, max_length=200)
-    juristic_tax_id = forms.CharField(label=gettext_lazy("Juristic person's tax ID"), required=False, max_length=13)
+    juristic_name = TextField(label=gettext_lazy("Juristic person's name"), required=False, max_length=200)
+    juristic_tax_id = TextField(label=gettext_lazy("Juristic person's tax ID"), required=False, max_length=13)
     method = forms.ChoiceField(label=gettext_lazy("Method"), choices=Method.choices)
-    message_gist = forms.CharField(label=gettext_lazy("Gist of the message"), widget=forms.Textarea(attrs={"rows": 3}))
+    message_gist = TextField(label=gettext_lazy("Gist of the message"), widget=forms.Textarea(attrs={"rows": 3}),
+                             multiline=True, max_length=MAX_TEXT)
     width_m = forms.DecimalField(label=gettext_lazy("Width (m)"), max_digits=5, decimal_places=2, min_value=0.01)
     height_m = forms.DecimalField(label=gettext_lazy("Height (m)"), max_digits=5, decimal_places=2, min_value=0.01)
     notice_count = forms.IntegerField(label=gettext_lazy("Number of notices"), min_value=1, max_value=MAX_NOTICES)
     start_date = forms.DateField(label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"}))
-    location = forms.CharField(label=gettext_lazy("Place (road, site)"), max_length=300)
+    location = TextField(label=gettext_lazy("Place (road, site)"), max_length=300)
     latitude = forms.DecimalField(label=gettext_lazy("Latitude (optional, from the map)"), required=False,
                                   max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=gettext_lazy("Longitude (optional)"), required=False, max_digits=9,
@@ -112,6 +115,11 @@ def application_edit(request, pk=None):
     }, status=400 if (errors or form.errors) else 200)
 
 
+def _note(text: str) -> str:
+    """A note typed on the application page, read like a form field (ValidationError if it is not text)."""
+    return TextField(required=False, multiline=True, max_length=MAX_TEXT).clean(text)
+
+
 def _visible_application(request, pk) -> tuple[Application, bool]:
     """The applicant sees their own; officers of this LAO see all. Returns (application, as_officer).
     Anyone else hears the same 404 as for an id that does not exist (pages and API alike)."""
@@ -140,7 +148,7 @@ def application_page(request, pk):
                                              upload=upload, actor=request.user, request=request)
             else:
                 services.application_act(application=application, action=operation, actor=request.user,
-                                         note=request.POST.get("note", ""),
+                                         note=_note(request.POST.get("note", "")),
                                          recommends=request.POST.get("recommends", ""),
                                          photo=request.FILES.get("photo"), request=request)
             messages.success(request, _("Saved."))
@@ -218,9 +226,9 @@ class PolicyForm(forms.Form):
                                      max_value=MAX_NOTICES)
     apply_days_ahead = forms.IntegerField(label=gettext_lazy("Apply at least (days ahead)"), min_value=0, max_value=MAX_DAYS)
     decision_days = forms.IntegerField(label=gettext_lazy("Decision within (days)"), min_value=1, max_value=MAX_DAYS)
-    banned_locations = forms.CharField(label=gettext_lazy("Places where notices are not allowed"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    signer_title = forms.CharField(label=gettext_lazy("Title of the official who signs orders"), max_length=200)
+    banned_locations = TextField(label=gettext_lazy("Places where notices are not allowed"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}), multiline=True, max_length=MAX_TEXT)
+    signer_title = TextField(label=gettext_lazy("Title of the official who signs orders"), max_length=200)
 
 
 @officer_required(Action.MANAGE_ADVERTISING_POLICY)

@@ -7,9 +7,13 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.text import TextSerializerField
+
 from .models import Business, BusinessApiKey, BusinessFiler, BusinessKind, OwnerType, TradeMode
 from .permissions import ActsForBusiness, business_from_view
 from .services import api_key_issue, api_key_revoke, business_register
+
+MAX_ROOMS = 10_000  # as on the registration page: the largest hotels in the world have about 7,000 rooms
 
 
 def error_response(error) -> Response:
@@ -38,15 +42,16 @@ class BusinessListApi(APIView):
 
     class RegisterSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=BusinessKind.choices)
-        name = serializers.CharField(max_length=200)
-        address = serializers.CharField()
+        name = TextSerializerField(max_length=200)
+        address = TextSerializerField(multiline=True, max_length=1000)
         owner_type = serializers.ChoiceField(choices=OwnerType.choices)
-        owner_id_number = serializers.CharField(max_length=17)
-        owner_name = serializers.CharField(max_length=200)
+        owner_id_number = TextSerializerField(max_length=17)
+        owner_name = TextSerializerField(max_length=200)
         operating_since = serializers.DateField()
-        licence_number = serializers.CharField(required=False, allow_blank=True, default="")
-        rooms = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        fuel_kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+        licence_number = TextSerializerField(required=False, allow_blank=True, default="", max_length=100)
+        rooms = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ROOMS)
+        fuel_kinds = serializers.ListField(child=TextSerializerField(max_length=16), required=False, default=list,
+                                           max_length=10)
         trade_mode = serializers.ChoiceField(choices=TradeMode.choices, required=False, allow_blank=True, default="")
         authorised = serializers.BooleanField(required=False, default=False,
                                               help_text="for a juristic owner: it has authorised you")
@@ -82,7 +87,7 @@ class ApiKeyListApi(APIView):
     api_key_allowed = False  # a key cannot make keys
 
     class IssueSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=100)
+        name = TextSerializerField(max_length=100)
 
     @extend_schema(request=IssueSerializer, responses={201: None})
     def post(self, request, business_id):

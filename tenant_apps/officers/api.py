@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.selectors import audit_trail
+from shared_apps.text import TextSerializerField
 
 from .access import Action
 from .models import Officer, Role
@@ -46,7 +47,7 @@ class OfficerListApi(APIView):
 
     class InviteSerializer(serializers.Serializer):
         email = serializers.EmailField()
-        name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        name = TextSerializerField(required=False, allow_blank=True, max_length=200)
         roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=False)
 
     @extend_schema(responses=OfficerSerializer(many=True))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from shared_apps.accounts import services as account_services
 from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.selectors import audit_trail
+from shared_apps.text import TextField
 
 from .access import Action
 from .decorators import officer_required
@@ -22,7 +23,7 @@ from .services import (InvitationError, invitation_accept, invitation_check, off
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
-    name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
+    name = TextField(label=gettext_lazy("Name"), required=False, max_length=200)
     roles = forms.MultipleChoiceField(label=gettext_lazy("Roles"), choices=Role.choices,
                                       widget=forms.CheckboxSelectMultiple)
 
@@ -82,8 +83,8 @@ def audit_list(request):
 
 
 class NewAccountForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    name_th = forms.CharField(label=gettext_lazy("Your name (Thai)"), max_length=200)
+    username = TextField(label=gettext_lazy("Username"), max_length=150)
+    name_th = TextField(label=gettext_lazy("Your name (Thai)"), max_length=200)
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=gettext_lazy("Password again"), widget=forms.PasswordInput, strip=False)
 

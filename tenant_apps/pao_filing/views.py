@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shared_apps.text import TextField
+
 from tenant_apps.businesses.models import Business, BusinessFiler, BusinessKind, BusinessStatus, OwnerType, TradeMode
 from tenant_apps.businesses.services import (api_key_issue, api_key_revoke, business_decide, business_register,
                                              filer_add, is_filer)
@@ -64,15 +66,16 @@ def my_businesses(request):
 
 class RegisterForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of business"), choices=BusinessKind.choices)
-    name = forms.CharField(label=gettext_lazy("Business name"), max_length=200)
-    address = forms.CharField(label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 3}))
+    name = TextField(label=gettext_lazy("Business name"), max_length=200)
+    address = TextField(label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 3}), multiline=True,
+                        max_length=1000)
     owner_type = forms.ChoiceField(label=gettext_lazy("Owner"), choices=OwnerType.choices, initial="person")
-    owner_id_number = forms.CharField(label=gettext_lazy("Owner's national ID or the company's tax ID"), max_length=17)
-    owner_name = forms.CharField(label=gettext_lazy("Owner's name"), max_length=200)
+    owner_id_number = TextField(label=gettext_lazy("Owner's national ID or the company's tax ID"), max_length=17)
+    owner_name = TextField(label=gettext_lazy("Owner's name"), max_length=200)
     operating_since = forms.DateField(label=gettext_lazy("Operating since"),
                                       widget=forms.DateInput(attrs={"type": "date"}))
-    licence_number = forms.CharField(label=gettext_lazy("Licence number (hotel or energy department)"),
-                                     required=False)
+    licence_number = TextField(label=gettext_lazy("Licence number (hotel or energy department)"),
+                               required=False, max_length=100)
     rooms = forms.IntegerField(label=gettext_lazy("Rooms (hotels)"), required=False, min_value=1, max_value=MAX_ROOMS)
     fuel_kinds = forms.MultipleChoiceField(label=gettext_lazy("Fuels sold (fuel trading places)"), required=False,
                                            choices=FUEL_CHOICES, widget=forms.CheckboxSelectMultiple)
