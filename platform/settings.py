@@ -315,6 +315,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
+# DRF's parsers, the JSON one refusing lone surrogates and too-deep nesting with a 400 (see shared_apps.text).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["shared_apps.text.JSONParser", "rest_framework.parsers.FormParser",
+                                            "rest_framework.parsers.MultiPartParser"]
 # --- Throttling (DRF throttles on the default cache: Redis through CACHE_URL in production, local memory
 # in development). "N/period", period s, min, hour or day; empty: no limit.
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["localservice.throttling.ApiKeyThrottle"]

@@ -92,6 +92,40 @@ def test_business_registration_api_refuses_control_characters_and_absurd_rooms(c
     assert created.status_code == 201 and created.json()["address"] == own["address"]
 
 
+def test_json_bodies_with_lone_surrogates_or_deep_nesting_are_refused(client, pao, sao):
+    person = citizen()
+    as_dopa(client, person)
+    # Echoed back in "not a valid choice", a lone surrogate made the answer itself fail (500).
+    for lao, path, body in [(pao, "/api/businesses/", {"kind": "\ud800"}),
+                            (sao, "/api/advertising/applications/", advertising_data(method="\ud800")),
+                            (sao, "/api/advertising/applications/", advertising_data(message_gist="\udfff x"))]:
+        response = post_json(client, lao, path, body)
+        assert response.status_code == 400 and "surrogate" in response.json()["detail"], response.content
+    deep = client.post("/api/businesses/", "[" * 100_000 + "]" * 100_000, content_type="application/json",
+                       HTTP_HOST=pao.host)
+    assert deep.status_code == 400 and deep.json()["detail"]
+    emoji = post_json(client, sao, "/api/advertising/applications/", advertising_data(message_gist="งานวัด 🎉"))
+    assert emoji.status_code == 201  # a surrogate pair is a character like any other
+
+
+def test_business_page_key_name_and_key_id_are_checked(client, pao):
+    from tenant_apps.businesses.models import BusinessApiKey
+    from tests.pao import registered_business
+
+    with schema_context(pao.schema_name):
+        business, owner = registered_business()
+    as_dopa(client, owner)
+    url = f"/businesses/{business.pk}/"
+    for name in ("PMS\x00", "PMS\x1b", "P" * 101):
+        response = client.post(url, {"operation": "issue_key", "name": name}, HTTP_HOST=pao.host)
+        assert response.status_code == 200 and 'class="notice error"' in response.content.decode()
+    for key in ("abc", "9" * 5000, "๑"):
+        assert client.post(url, {"operation": "revoke_key", "key": key}, HTTP_HOST=pao.host).status_code == 404
+    assert client.post(url, {"operation": "issue_key", "name": "PMS"}, HTTP_HOST=pao.host).status_code == 200
+    with schema_context(pao.schema_name):
+        assert list(BusinessApiKey.objects.filter(business=business).values_list("name", flat=True)) == ["PMS"]
+
+
 def test_business_registration_page_refuses_control_characters(client, pao):
     person = citizen()
     as_dopa(client, person)

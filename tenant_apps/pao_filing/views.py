@@ -108,10 +108,12 @@ def business_page(request, business_id):
     if request.method == "POST":
         try:
             if request.POST.get("operation") == "issue_key":
-                _key, new_key = api_key_issue(business=business, name=request.POST.get("name", ""),
-                                              actor=request.user, request=request)
+                name = TextField(required=False, max_length=100).clean(request.POST.get("name", ""))
+                _key, new_key = api_key_issue(business=business, name=name, actor=request.user, request=request)
             elif request.POST.get("operation") == "revoke_key":
-                key = get_object_or_404(business.api_keys, pk=request.POST.get("key"))
+                key_id = request.POST.get("key", "")
+                key = get_object_or_404(business.api_keys, pk=int(key_id) if key_id.isascii() and key_id.isdigit()
+                                        and len(key_id) < 19 else None)  # an id, or nothing (404)
                 api_key_revoke(key=key, actor=request.user, request=request)
                 messages.success(request, _("Key revoked."))
             elif request.POST.get("operation") == "add_filer":
