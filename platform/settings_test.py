@@ -24,6 +24,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True  # the live server serves the CSS without collectstatic: the browser journeys need it
 PUBLIC_SCHEME = "http"
 ADMIN_OTP_REQUIRED = False  # one test switches it on
 AXES_FAILURE_LIMIT = 3

@@ -116,6 +116,9 @@ class Application(models.Model):
     order_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
                                  related_name="+", db_constraint=False)
     order_at = models.DateTimeField(null=True, blank=True)
+    # Who signed the order, as the permit prints it: kept as signed, whatever later becomes of the account.
+    order_signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    order_signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     fee_amount = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
@@ -176,6 +179,14 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def status_label(self) -> str:
+        """The state it moved to, as people read it (the code is for machines)."""
+        try:
+            return ApplicationStatus(self.to_status).label
+        except ValueError:
+            return self.to_status
 
 
 class PermitStatus(models.TextChoices):

@@ -192,18 +192,9 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def document_upload(*, application: Application, kind: str, upload, actor, request=None) -> ApplicationDocument:
-    """Store an upload in this LAO's folder: JPEG, PNG or PDF (by content, not name), at most 5 MB.
-    A file refused is not stored at all."""
-    application = _locked(application)
-    _require_applicant(application, actor)
-    if kind == DocumentKind.REMOVAL_PHOTO:
-        if application.status != S.ISSUED:
-            raise ValidationError(_("A removal photo belongs to an issued permit."), code="out_of_order")
-    elif application.status not in (S.DRAFT, S.MORE_INFO):
-        raise ValidationError(_("Documents are added while the application is a draft or needs more "
-                                "information."), code="out_of_order")
+def document_check(*, kind: str, upload) -> str:
+    """Whether an upload may be stored as this kind of document: JPEG, PNG or PDF (by content, not name),
+    at most 5 MB. Returns its content type; raises ValidationError with a message naming the file."""
     if kind not in DocumentKind.values:
         raise ValidationError(_("Unknown kind of document."))
     if upload.size > MAX_UPLOAD_BYTES:
@@ -217,6 +208,21 @@ def document_upload(*, application: Application, kind: str, upload, actor, reque
         raise ValidationError(_("“%(name)s” must be a JPEG or PNG image%(pdf)s.")
                               % {"name": upload.name, "pdf": "" if kind == DocumentKind.SAMPLE else _(" or a PDF")},
                               code="wrong_type")
+    return content_type
+
+
+@transaction.atomic
+def document_upload(*, application: Application, kind: str, upload, actor, request=None) -> ApplicationDocument:
+    """Store an upload in this LAO's folder (see document_check). A file refused is not stored at all."""
+    application = _locked(application)
+    _require_applicant(application, actor)
+    if kind == DocumentKind.REMOVAL_PHOTO:
+        if application.status != S.ISSUED:
+            raise ValidationError(_("A removal photo belongs to an issued permit."), code="out_of_order")
+    elif application.status not in (S.DRAFT, S.MORE_INFO):
+        raise ValidationError(_("Documents are added while the application is a draft or needs more "
+                                "information."), code="out_of_order")
+    content_type = document_check(kind=kind, upload=upload)
     document = ApplicationDocument(application=application, kind=kind, original_name=upload.name[:200],
                                    content_type=content_type, size=upload.size, uploaded_by=actor)
     document.file.save(upload.name, upload, save=False)
@@ -230,39 +236,78 @@ def document_upload(*, application: Application, kind: str, upload, actor, reque
     return document
 
 
-def check_against_policy(application: Application, *, today: datetime.date) -> list[str]:
-    """Every way the application breaks the LAO's conditions, in the applicant's language."""
+@transaction.atomic
+def application_save_with_documents(*, applicant, application: Application | None = None,
+                                    documents: dict[str, list], request=None, **fields) -> Application:
+    """The form's save: the draft and its new documents together, or nothing (no draft is left behind by a
+    refused file; files already written are removed again)."""
+    stored = []
+    try:
+        application = application_save_draft(applicant=applicant, application=application, request=request,
+                                              **fields)
+        for kind, uploads in documents.items():
+            for upload in uploads:
+                stored.append(document_upload(application=application, kind=kind, upload=upload, actor=applicant,
+                                              request=request))
+    except Exception:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
+    return application
+
+
+def policy_problems(application: Application, *, today: datetime.date) -> dict[str, list[str]]:
+    """Every way the application breaks the LAO's conditions, in the applicant's language, by the field it
+    is about (the form shows each beside its field)."""
     policy = policy_get()
-    problems = []
+    problems: dict[str, list[str]] = {}
+
+    def problem(field, message):
+        problems.setdefault(field, []).append(message)
+
     if application.end_date < application.start_date:
-        problems.append(_("The end date is before the start date."))
+        problem("end_date", _("The end date is before the start date."))
     if application.start_date < today:
-        problems.append(_("The start date has passed."))
+        problem("start_date", _("The start date has passed."))
     elif (application.start_date - today).days < policy.apply_days_ahead:
-        problems.append(_("Apply at least %(days)d days before the start.") % {"days": policy.apply_days_ahead})
+        problem("start_date", _("Apply at least %(days)d days before the start.") % {"days": policy.apply_days_ahead})
     days = (application.end_date - application.start_date).days + 1
     if days > policy.max_days:
-        problems.append(_("The period is %(days)d days; this LAO allows at most %(max)d.")
-                        % {"days": days, "max": policy.max_days})
+        problem("end_date", _("The period is %(days)d days; this LAO allows at most %(max)d.")
+                % {"days": days, "max": policy.max_days})
     if application.notice_count > policy.max_notices:
-        problems.append(_("%(count)d notices; this LAO allows at most %(max)d per application.")
-                        % {"count": application.notice_count, "max": policy.max_notices})
+        problem("notice_count", _("%(count)d notices; this LAO allows at most %(max)d per application.")
+                % {"count": application.notice_count, "max": policy.max_notices})
     if application.width_m > policy.max_width_m or application.height_m > policy.max_height_m:
-        problems.append(_("A notice of %(w)s × %(h)s m is larger than the %(mw)s × %(mh)s m allowed.")
-                        % {"w": application.width_m, "h": application.height_m, "mw": policy.max_width_m,
-                           "mh": policy.max_height_m})
+        problem("width_m" if application.width_m > policy.max_width_m else "height_m",
+                _("A notice of %(w)s × %(h)s m is larger than the %(mw)s × %(mh)s m allowed.")
+                % {"w": application.width_m, "h": application.height_m, "mw": policy.max_width_m,
+                   "mh": policy.max_height_m})
     if not application.message_gist.strip():
-        problems.append(_("Give the gist of the message."))
+        problem("message_gist", _("Give the gist of the message."))
     if not application.locations.exists():
-        problems.append(_("Give at least one place."))
+        problem("location", _("Give at least one place."))
     if not application.documents.filter(kind=DocumentKind.SAMPLE).exists():
-        problems.append(_("Upload a sample of the notice."))
+        problem("sample", _("Upload a sample of the notice."))
     if not application.undertakes_removal:
-        problems.append(_("Undertake to remove the notices when the permit ends."))
+        problem("undertakes_removal", _("Undertake to remove the notices when the permit ends."))
     if application.applicant_type == ApplicantType.JURISTIC and not (
             tin.is_valid(application.juristic_tax_id) and application.juristic_name.strip()):
-        problems.append(_("Give the juristic person's name and valid 13-digit tax ID."))
+        problem("juristic_tax_id", _("Give the juristic person's name and valid 13-digit tax ID."))
     return problems
+
+
+def check_against_policy(application: Application, *, today: datetime.date) -> list[str]:
+    """The same problems as one list."""
+    return [message for messages in policy_problems(application, today=today).values() for message in messages]
+
+
+def check_submittable(*, application: Application, today: datetime.date | None = None) -> None:
+    """What submitting would refuse about the application's content, by field (nothing is changed)."""
+    problems = policy_problems(application, today=today or timezone.localdate())
+    if problems:
+        raise ValidationError({field: [ValidationError(message, code="against_policy") for message in messages]
+                               for field, messages in problems.items()})
 
 
 @transaction.atomic
@@ -273,9 +318,7 @@ def application_submit(*, application: Application, actor, today: datetime.date 
     _require_applicant(application, actor)
     if application.status not in (S.DRAFT, S.MORE_INFO):
         raise ValidationError(_("This application has already been submitted."), code="out_of_order")
-    problems = check_against_policy(application, today=today)
-    if problems:
-        raise ValidationError(problems, code="against_policy")
+    check_submittable(application=application, today=today)
     first = application.status == S.DRAFT
     _move(application, S.SUBMITTED, actor=actor, request=request)
     if first:
@@ -333,10 +376,29 @@ def fee_for(application: Application) -> Decimal:
     return fee
 
 
+GENERIC_SIGNER_TITLE = AdvertisingPolicy._meta.get_field("signer_title").default
+
+
+def signer_title_default(lao=None) -> str:
+    """The title an order is signed with unless the signer gives their own: the LAO's conditions', or the
+    head of this LAO's (นายกองค์การบริหารส่วนตำบล…, นายกเทศมนตรี…, นายกเมืองพัทยา)."""
+    title = policy_get().signer_title.strip()
+    if title and title != GENERIC_SIGNER_TITLE:
+        return title
+    lao = lao or current_lao()
+    if lao is None:
+        return title
+    name = lao.full_name_th
+    if name.startswith("เทศบาล"):
+        return "นายกเทศมนตรี" + name.removeprefix("เทศบาล")
+    return "นายก" + name
+
+
 @transaction.atomic
 def application_order(*, application: Application, actor, approve: bool, conditions: str = "", reasons: str = "",
-                      request=None) -> Application:
-    """คำสั่งของเจ้าพนักงานท้องถิ่น: approve with conditions (the fee becomes due), or refuse with reasons."""
+                      signer_title: str = "", request=None) -> Application:
+    """คำสั่งของเจ้าพนักงานท้องถิ่น: approve with conditions (the fee becomes due), or refuse with reasons.
+    The order keeps the signer's own name and title (the permit prints them)."""
     require(actor, Action.SIGN_ORDERS)
     policy = policy_get()
     if policy.signer_user_ids and actor.pk not in policy.signer_user_ids:
@@ -352,6 +414,8 @@ def application_order(*, application: Application, actor, approve: bool, conditi
         _move(application, S.REFUSED, actor=actor, request=request, note=reasons)
         application.order_reasons = reasons.strip()
     application.order_by, application.order_at = actor, timezone.now()
+    application.order_signer_name = actor.display_name[:200]
+    application.order_signer_title = (signer_title.strip() or signer_title_default())[:200]
     application.save()
     if approve:
         if application.fee_amount > 0:
@@ -511,7 +575,7 @@ ACTIONS = ["submit", "withdraw", "request_info", "opinion", "approve", "refuse",
 
 
 def application_act(*, application: Application, action: str, actor, note: str = "", recommends: str = "",
-                    photo=None, request=None) -> Application:
+                    photo=None, signer_title: str = "", request=None) -> Application:
     """One entry for the pages and the API: each action goes to its service, which checks role and order."""
     if action == "submit":
         return application_submit(application=application, actor=actor, request=request)
@@ -524,7 +588,7 @@ def application_act(*, application: Application, action: str, actor, note: str =
                                         request=request)
     if action in ("approve", "refuse"):
         return application_order(application=application, actor=actor, approve=action == "approve",
-                                 conditions=note, reasons=note, request=request)
+                                 conditions=note, reasons=note, signer_title=signer_title, request=request)
     if action in ("revoke", "removed"):
         permit = Permit.objects.filter(application=application).first()
         if permit is None:

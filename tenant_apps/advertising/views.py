@@ -1,11 +1,13 @@
 """Pages of a municipality's, SAO's or Pattaya's site for advertising permits."""
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -17,10 +19,12 @@ from tenant_apps.officers.access import Action, request_access
 from tenant_apps.officers.decorators import officer_required
 
 from . import services
+from .forms import BuddhistDateField, DocumentField, ApplicationFormMixin
 from .models import (
     ApplicantType,
     Application,
     ApplicationDocument,
+    ApplicationStatus,
     DocumentKind,
     Method,
     Permit,
@@ -49,7 +53,7 @@ MAX_DAYS = 366
 MAX_TEXT = 5000  # a gist, a note, a list of places: a page of text
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(ApplicationFormMixin, forms.Form):
     applicant_type = forms.ChoiceField(label=gettext_lazy("Applying"), choices=ApplicantType.choices)
     juristic_name = TextField(label=gettext_lazy("Juristic person's name"), required=False, max_length=200)
     juristic_tax_id = TextField(label=gettext_lazy("Juristic person's tax ID"), required=False, max_length=13)
@@ -59,8 +63,8 @@ class ApplicationForm(forms.Form):
     width_m = forms.DecimalField(label=gettext_lazy("Width (m)"), max_digits=5, decimal_places=2, min_value=0.01)
     height_m = forms.DecimalField(label=gettext_lazy("Height (m)"), max_digits=5, decimal_places=2, min_value=0.01)
     notice_count = forms.IntegerField(label=gettext_lazy("Number of notices"), min_value=1, max_value=MAX_NOTICES)
-    start_date = forms.DateField(label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=pgettext_lazy("period", "Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = BuddhistDateField(label=pgettext_lazy("period", "From"))
+    end_date = BuddhistDateField(label=pgettext_lazy("period", "Until"))
     location = TextField(label=gettext_lazy("Place (road, site)"), max_length=300)
     latitude = forms.DecimalField(label=gettext_lazy("Latitude (optional, from the map)"), required=False,
                                   max_digits=9, decimal_places=6)
@@ -68,10 +72,17 @@ class ApplicationForm(forms.Form):
                                    decimal_places=6)
     undertakes_removal = forms.BooleanField(label=gettext_lazy("I undertake to remove the notices when the permit "
                                                                "ends"), required=False)
+    sample = DocumentField(kind=DocumentKind.SAMPLE, accept="image/jpeg,image/png", multiple=True,
+                           label=gettext_lazy("Sample of the notice"))
+    consent = DocumentField(kind=DocumentKind.CONSENT, accept="image/jpeg,image/png,application/pdf",
+                            label=gettext_lazy("Landowner's consent (if on private land)"))
+    id_document = DocumentField(kind=DocumentKind.ID_DOCUMENT, accept="image/jpeg,image/png,application/pdf",
+                                label=gettext_lazy("Company documents (if for a juristic person)"))
 
 
 def _fields(data: dict) -> dict:
-    fields = {k: v for k, v in data.items() if k not in ("location", "latitude", "longitude")}
+    fields = {k: v for k, v in data.items()
+              if k not in ("location", "latitude", "longitude", *ApplicationFormMixin.DOCUMENTS)}
     fields["locations"] = [{"description": data["location"], "latitude": data.get("latitude"),
                             "longitude": data.get("longitude")}]
     return fields
@@ -82,37 +93,66 @@ def my_applications(request):
     return render(request, "advertising/my_applications.html", {"applications": applications_of(request.user)})
 
 
+def _form_data(application: Application) -> dict:
+    """An application as its form's data, so a draft that cannot be submitted yet shows its problems."""
+    location = application.locations.first()
+    data = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+    data.update(location=location.description if location else "", latitude=location.latitude if location else None,
+                longitude=location.longitude if location else None)
+    return {name: ("on" if value is True else "" if value in (None, False) else value) for name, value in data.items()}
+
+
 @login_required
 def application_edit(request, pk=None):
+    """The applicant's form. Files are checked before anything is saved (a refused file leaves no draft);
+    the draft and its documents are saved together; "Submit" then submits it, and if the LAO's conditions
+    stop it, the saved draft's own page shows why, field by field (a retry never makes a second draft)."""
     application = get_object_or_404(Application, pk=pk, applicant_id=request.user.pk) if pk else None
-    initial = {}
-    if application:
-        location = application.locations.first()
-        initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
-        if location:
-            initial.update(location=location.description, latitude=location.latitude, longitude=location.longitude)
-    form = ApplicationForm(request.POST or None, initial=initial)
-    errors = []
+    if application and application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.MORE_INFO):
+        messages.info(request, _("This application has been submitted: it can no longer be changed."))
+        return redirect("advertising:application", pk=application.pk)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+    elif application and request.GET.get("check"):
+        form = ApplicationForm(_form_data(application))
+        if form.is_valid():
+            try:
+                services.check_submittable(application=application)
+            except ValidationError as error:
+                form.add_problems(error)
+    else:
+        initial = {}
+        if application:
+            location = application.locations.first()
+            initial = {name: getattr(application, name) for name in services.APPLICATION_FIELDS}
+            if location:
+                initial.update(location=location.description, latitude=location.latitude,
+                               longitude=location.longitude)
+        form = ApplicationForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_save_draft(applicant=request.user, application=application,
-                                                          request=request, **_fields(form.cleaned_data))
-            for kind in (DocumentKind.SAMPLE, DocumentKind.CONSENT, DocumentKind.ID_DOCUMENT):
-                for upload in request.FILES.getlist(kind):
-                    services.document_upload(application=application, kind=kind, upload=upload, actor=request.user,
-                                             request=request)
-            if request.POST.get("submit"):
-                services.application_submit(application=application, actor=request.user, request=request)
-                messages.success(request, _("Submitted. The LAO will decide by %(date)s.")
-                                 % {"date": buddhist_date(application.decision_due)})
-            else:
-                messages.success(request, _("Draft saved."))
-            return redirect("advertising:application", pk=application.pk)
+            application = services.application_save_with_documents(
+                applicant=request.user, application=application, documents=form.documents(), request=request,
+                **_fields(form.cleaned_data))
         except (ValidationError, PermissionDenied) as error:
-            errors = _messages(error)
+            form.add_error(None, _messages(error))
+        else:
+            if not request.POST.get("submit"):
+                messages.success(request, _("Draft saved."))
+                return redirect("advertising:application", pk=application.pk)
+            try:
+                application = services.application_submit(application=application, actor=request.user,
+                                                          request=request)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _("The draft is saved with its documents, but it cannot be submitted "
+                                          "yet: put right what is marked, then submit it again."))
+                return redirect(reverse("advertising:edit", args=[application.pk]) + "?check=1")
+            messages.success(request, _("Submitted. The LAO will decide by %(date)s.")
+                             % {"date": buddhist_date(application.decision_due)})
+            return redirect("advertising:application", pk=application.pk)
     return render(request, "advertising/application_form.html", {
-        "form": form, "application": application, "errors": errors, "policy": policy_get(),
-    }, status=400 if (errors or form.errors) else 200)
+        "form": form, "application": application, "policy": policy_get(),
+    }, status=400 if (request.method == "POST" and form.errors) else 200)
 
 
 def _note(text: str) -> str:
@@ -136,34 +176,62 @@ def _visible_application(request, pk) -> tuple[Application, bool]:
     raise Http404
 
 
+# Steps that cannot be undone: the page asks once more, with what will follow, before taking them (a
+# confirmation step on the server: the site runs no inline script).
+IRREVERSIBLE = {
+    "withdraw": (gettext_lazy("Withdraw this application?"),
+                 gettext_lazy("The LAO stops working on it and any fee still due is cancelled. It cannot be "
+                              "submitted again; a new application would be needed."),
+                 gettext_lazy("Yes, withdraw it")),
+    "refuse": (gettext_lazy("Refuse this application?"),
+               gettext_lazy("The order is final: the applicant is told, with the reasons below."),
+               gettext_lazy("Yes, refuse it")),
+    "revoke": (gettext_lazy("Revoke this permit?"),
+               gettext_lazy("The permit stops at once: its public verification page will say it is revoked, "
+                            "and the holder is told, with the reasons below. This cannot be undone."),
+               gettext_lazy("Yes, revoke the permit")),
+}
+
+
 @login_required
 def application_page(request, pk):
     application, as_officer = _visible_application(request, pk)
+    action_errors, note = [], ""
     if request.method == "POST":
         operation = request.POST.get("operation", "")
         try:
+            note = _note(request.POST.get("note", ""))
+            signer_title = _note(request.POST.get("signer_title", ""))[:200]
+            if operation in IRREVERSIBLE and request.POST.get("confirmed") != "1":
+                question, consequence, button = IRREVERSIBLE[operation]
+                return render(request, "advertising/confirm.html", {
+                    "application": application, "operation": operation, "note": note,
+                    "signer_title": signer_title, "question": question, "consequence": consequence,
+                    "button": button, "permit": getattr(application, "permit", None)})
             if operation == "upload":
                 for upload in request.FILES.getlist("document"):
                     services.document_upload(application=application, kind=request.POST.get("kind", ""),
                                              upload=upload, actor=request.user, request=request)
             else:
                 services.application_act(application=application, action=operation, actor=request.user,
-                                         note=_note(request.POST.get("note", "")),
-                                         recommends=request.POST.get("recommends", ""),
-                                         photo=request.FILES.get("photo"), request=request)
+                                         note=note, recommends=request.POST.get("recommends", ""),
+                                         photo=request.FILES.get("photo"), signer_title=signer_title,
+                                         request=request)
             messages.success(request, _("Saved."))
             return redirect("advertising:application", pk=application.pk)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(_messages(error)))
-    permit = getattr(application, "permit", None)
+            action_errors = _messages(error)  # shown beside the form, with what was typed kept
+            application.refresh_from_db()
+    permit = Permit.objects.filter(application=application).first()
     return render(request, "advertising/application.html", {
         "application": application, "as_officer": as_officer, "permit": permit,
         "permit_status": permit.status_on(timezone.localdate()) if permit else "",
-        "events": application.events.all(), "documents": application.documents.all(),
+        "events": application.events.select_related("actor"), "documents": application.documents.all(),
         "flag": deadline_flag(application, timezone.localdate()), "access": request_access(request),
-        "document_kinds": DocumentKind.choices,
+        "document_kinds": DocumentKind.choices, "action_errors": action_errors, "note": note,
+        "signer_title": services.signer_title_default(request.tenant),
         "pay": payment_links(source=services.INVOICE_SOURCE, source_id=application.pk),
-    })
+    }, status=400 if action_errors else 200)
 
 
 @login_required
@@ -187,10 +255,16 @@ def permit_document(permit: Permit, *, lao, verify_url: str) -> bytes:
     from shared_apps.documents.pdf import BASE_CSS, qr_svg, render_pdf
 
     application = permit.application
+    signer_name = application.order_signer_name
+    if not signer_name and application.order_by_id:  # ordered before the signer was kept with the order
+        signer = get_user_model().objects.filter(pk=application.order_by_id).first()
+        signer_name = signer.display_name if signer else ""
     html = render_to_string("advertising/permit_pdf.html", {
         "css": BASE_CSS, "lao": lao, "permit": permit, "application": application,
         "locations": application.locations.all(), "holder": services._applicant_name(application),
         "policy": policy_get(), "qr": qr_svg(verify_url), "verify_url": verify_url,
+        "signer_name": signer_name,
+        "signer_title": application.order_signer_title or services.signer_title_default(lao),
     })
     return render_pdf(html=html)
 

@@ -29,22 +29,39 @@ def _messages(error) -> list[str]:
     return getattr(error, "messages", None) or [str(error)]
 
 
+def _counter_methods() -> list[tuple[str, str]]:
+    return [(m.value, m.label) for m in (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.TRANSFER)]
+
+
+def _valid_receipt(payment_id):
+    return (Receipt.objects.filter(payment_id=payment_id, voided_at__isnull=True).order_by("-id").first()
+            if payment_id else None)
+
+
 @officer_required(Action.RECORD_PAYMENTS)
 def invoices(request):
+    """The counter. "Paid" asks once more (what, from whom, how much, how) before the money is recorded: a
+    confirmation step on the server, since the site runs no inline script; then the receipt is a click away."""
     if request.method == "POST":
         invoice = Invoice.objects.filter(pk=request.POST.get("invoice") if str(
             request.POST.get("invoice", "")).isdigit() else None).select_related("obligation").first()
         if invoice is None:
             raise Http404
+        method, reference = request.POST.get("method", ""), request.POST.get("reference", "").strip()
+        if request.POST.get("confirmed") != "1":
+            invoice.payable_today = amount_payable(invoice, timezone.localdate())
+            return render(request, "billing/invoices.html", {
+                "confirm": {"invoice": invoice, "method": method, "reference": reference,
+                            "method_label": dict(_counter_methods()).get(method, method)}})
         try:
-            payment, created = counter_payment_record(invoice=invoice, method=request.POST.get("method", ""),
-                                                      reference=request.POST.get("reference", ""),
+            payment, created = counter_payment_record(invoice=invoice, method=method, reference=reference,
                                                       amount=request.POST.get("amount") or None, actor=request.user,
                                                       request=request)
             if created:
                 messages.success(request, _("Payment recorded: %(amount)s baht.") % {"amount": f"{payment.amount:,.2f}"})
             else:
                 messages.info(request, _("This slip number was already recorded; nothing was counted twice."))
+            return redirect(reverse("billing:invoices") + f"?paid={payment.pk}")
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:invoices")
@@ -53,10 +70,17 @@ def invoices(request):
                          .order_by("due_date")[:200])
     for invoice in open_invoices:
         invoice.payable_today = amount_payable(invoice, today)
+    recent = list(Invoice.objects.filter(status=InvoiceStatus.PAID).order_by("-paid_at")[:20])
+    receipts = {}
+    for receipt in (Receipt.objects.filter(payment__invoice__in=recent, voided_at__isnull=True)
+                    .select_related("payment").order_by("id")):
+        receipts[receipt.payment.invoice_id] = receipt
+    for invoice in recent:
+        invoice.receipt = receipts.get(invoice.pk)
+    paid = request.GET.get("paid", "")
     return render(request, "billing/invoices.html", {
-        "open": open_invoices,
-        "recent": Invoice.objects.filter(status=InvoiceStatus.PAID).order_by("-paid_at")[:20],
-        "methods": [(m.value, m.label) for m in (PaymentMethod.CASH, PaymentMethod.CHEQUE, PaymentMethod.TRANSFER)],
+        "open": open_invoices, "recent": recent, "methods": _counter_methods(),
+        "just_paid": _valid_receipt(int(paid)) if paid.isdigit() and len(paid) < 19 else None,
     })
 
 
