@@ -304,7 +304,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "localservice.openapi.AutoSchema",  # drf-spectacular's, with the refusals
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a refused key answers 401 with its WWW-Authenticate scheme.
         "tenant_apps.businesses.authentication.BusinessApiKeyAuthentication",
@@ -361,6 +361,23 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Requests and responses get components of their own: a response marks what it always carries as required.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "LAOStatusEnum": "tenants.models.LAOStatus",
+        "BusinessStatusEnum": "tenant_apps.businesses.models.BusinessStatus",
+        "BusinessKindEnum": "tenant_apps.businesses.models.BusinessKind",
+        "ReturnStatusEnum": "tenant_apps.pao_filing.models.ReturnStatus",
+        "ReturnKindEnum": "tenant_apps.pao_filing.models.ReturnKind",
+        "ApplicationStatusEnum": "tenant_apps.advertising.models.ApplicationStatus",
+        "PermitStatusEnum": "tenant_apps.advertising.models.PermitStatus",
+        "DocumentKindEnum": "tenant_apps.advertising.models.DocumentKind",
+        "InvoiceStatusEnum": "tenant_apps.billing.models.InvoiceStatus",
+        "RefundStatusEnum": "tenant_apps.billing.models.Refund.Status",
+        "RoleEnum": "tenant_apps.officers.models.Role",
+        "BankCodeEnum": "tenant_apps.billing.api.BANK_CODES",
+    },
 }
 
 # --- Security: strict unless DEBUG; behind nginx the proxy sets X-Forwarded-Proto ---

@@ -12,3 +12,4 @@ urlpatterns = common_urlpatterns + [
     path("api/schema/", SpectacularAPIView.as_view(urlconf="localservice.urls_municipal"), name="api-schema"),
     path("api/docs/", redoc_view("api-schema"), name="api-docs"),  # Redoc under the CSP
 ]
+handler404 = "localservice.errors.not_found"  # JSON under /api/

@@ -13,3 +13,4 @@ urlpatterns = common_urlpatterns + [
     path("api/schema/", SpectacularAPIView.as_view(urlconf="localservice.urls_pao"), name="api-schema"),
     path("api/docs/", redoc_view("api-schema"), name="api-docs"),  # Redoc under the CSP
 ]
+handler404 = "localservice.errors.not_found"  # JSON under /api/

@@ -19,3 +19,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+handler404 = "localservice.errors.not_found"  # JSON under /api/

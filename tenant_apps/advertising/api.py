@@ -2,7 +2,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from tenant_apps.officers.access import Action
 from tenant_apps.officers.permissions import LAOActionPermission
 
 from . import services
-from .models import Application, ApplicantType, DocumentKind, Method
+from .models import Application, ApplicantType, ApplicationStatus, DocumentKind, Method, PermitStatus
 from .selectors import applications_for_officers, applications_of, deadline_flag, permit_by_number
 from .views import MAX_NOTICES, MAX_TEXT, _visible_application
 
@@ -38,6 +38,43 @@ class ApplicationInputSerializer(serializers.Serializer):
     end_date = serializers.DateField()
     undertakes_removal = serializers.BooleanField(default=False)
     locations = LocationSerializer(many=True)
+
+
+class ApplicationDocSerializer(serializers.Serializer):
+    """An application as the API gives it (application_data)."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices, read_only=True)
+    method = serializers.ChoiceField(choices=Method.choices, read_only=True)
+    message_gist = serializers.CharField(read_only=True)
+    width_m = serializers.CharField(read_only=True, help_text="metres as a decimal string")
+    height_m = serializers.CharField(read_only=True, help_text="metres as a decimal string")
+    notice_count = serializers.IntegerField(read_only=True)
+    start_date = serializers.DateField(read_only=True)
+    end_date = serializers.DateField(read_only=True)
+    decision_due = serializers.DateField(read_only=True, allow_null=True, help_text="once submitted")
+    info_request = serializers.CharField(read_only=True)
+    order_conditions = serializers.CharField(read_only=True)
+    order_reasons = serializers.CharField(read_only=True)
+    fee_amount = serializers.CharField(read_only=True, allow_null=True, help_text="baht, once approved")
+    locations = inline_serializer("ApplicationPlace", {
+        "description": serializers.CharField(read_only=True),
+        "latitude": serializers.FloatField(read_only=True, allow_null=True),
+        "longitude": serializers.FloatField(read_only=True, allow_null=True)}, many=True)
+    documents = inline_serializer("ApplicationDocumentListed", {
+        "id": serializers.IntegerField(read_only=True),
+        "kind": serializers.ChoiceField(choices=DocumentKind.choices, read_only=True),
+        "name": serializers.CharField(read_only=True)}, many=True)
+    permit = inline_serializer("ApplicationPermit", {
+        "number": serializers.CharField(read_only=True, help_text="number/fiscal year, e.g. 12/2569"),
+        "status": serializers.ChoiceField(choices=PermitStatus.choices, read_only=True),
+        "valid_from": serializers.DateField(read_only=True),
+        "valid_to": serializers.DateField(read_only=True)}, allow_null=True)
+
+
+class QueuedApplicationDocSerializer(ApplicationDocSerializer):
+    deadline_flag = serializers.ChoiceField(choices=["", "soon", "late"], read_only=True,
+                                            help_text="soon: within 2 days of the decision deadline; late: past it")
 
 
 def application_data(application: Application) -> dict:
@@ -64,11 +101,11 @@ class ApplicationListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses=ApplicationDocSerializer(many=True))
     def get(self, request):
         return Response([application_data(a) for a in applications_of(request.user)])
 
-    @extend_schema(request=ApplicationInputSerializer, responses={201: None})
+    @extend_schema(request=ApplicationInputSerializer, responses={201: ApplicationDocSerializer})
     def post(self, request):
         data = ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -83,12 +120,12 @@ class ApplicationListApi(APIView):
 class ApplicationDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses=ApplicationDocSerializer)
     def get(self, request, pk):
         application, _as_officer = _visible_application(request, pk)
         return Response(application_data(application))
 
-    @extend_schema(request=ApplicationInputSerializer, responses={200: None})
+    @extend_schema(request=ApplicationInputSerializer, responses=ApplicationDocSerializer)
     def put(self, request, pk):
         application, _as_officer = _visible_application(request, pk)
         data = ApplicationInputSerializer(data=request.data)
@@ -108,8 +145,12 @@ class DocumentUploadApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": DocumentKind.values}, "file": {"type": "string", "format": "binary"}}}},
-        responses={201: None})
+        "kind": {"type": "string", "enum": DocumentKind.values}, "file": {"type": "string", "format": "binary"}},
+        "required": ["kind", "file"]}},
+        responses={201: inline_serializer("DocumentUploaded", {
+            "id": serializers.IntegerField(read_only=True),
+            "kind": serializers.ChoiceField(choices=DocumentKind.choices, read_only=True),
+            "size": serializers.IntegerField(read_only=True, help_text="bytes")})})
     def post(self, request, pk):
         application, _as_officer = _visible_application(request, pk)
         upload = request.FILES.get("file")
@@ -136,7 +177,7 @@ class ApplicationActionApi(APIView):
         note = TextSerializerField(required=False, allow_blank=True, default="", multiline=True, max_length=MAX_TEXT)
         recommends = serializers.ChoiceField(choices=["approve", "refuse"], required=False)
 
-    @extend_schema(request=ActionSerializer, responses={200: None})
+    @extend_schema(request=ActionSerializer, responses=ApplicationDocSerializer)
     def post(self, request, pk):
         application, _as_officer = _visible_application(request, pk)
         data = self.ActionSerializer(data=request.data)
@@ -157,7 +198,8 @@ class OfficerQueueApi(APIView):
     permission_classes = [LAOActionPermission]
     officer_action = Action.VIEW_APPLICATIONS
 
-    @extend_schema(responses={200: None})
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ApplicationStatus.values)],
+                   responses=QueuedApplicationDocSerializer(many=True))
     def get(self, request):
         today = timezone.localdate()
         return Response([{**application_data(a), "deadline_flag": deadline_flag(a, today)}
@@ -170,7 +212,12 @@ class PermitVerifyApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses={200: None, 404: None})
+    @extend_schema(responses={200: inline_serializer("PermitVerified", {
+        "number": serializers.CharField(read_only=True, help_text="number/fiscal year, e.g. 12/2569"),
+        "status": serializers.ChoiceField(choices=PermitStatus.choices, read_only=True),
+        "valid_from": serializers.DateField(read_only=True), "valid_to": serializers.DateField(read_only=True),
+        "notice_count": serializers.IntegerField(read_only=True),
+        "method": serializers.ChoiceField(choices=Method.choices, read_only=True)})})
     def get(self, request, fiscal_year, number):
         permit = permit_by_number(fiscal_year=fiscal_year, number=number)
         if permit is None:

@@ -19,6 +19,9 @@ urlpatterns = [
     path("api/billing/payments/<int:pk>/refunds/", api.RefundApi.as_view(), name="api-refund"),
     path("api/billing/refunds/<int:pk>/status/", api.RefundStatusApi.as_view(), name="api-refund-status"),
     path("api/receipts/<str:token>/", api.ReceiptVerifyApi.as_view(), name="api-receipt-verify"),
-    path("api/bank/json/", api.BankJsonSchemaApi.as_view(), name="api-bank-json-doc"),
+    # The bank's documented endpoints, then the same view under the adapters' other names.
+    path("api/bank/json/verify/", api.BankJsonVerifyApi.as_view(), name="bank-json-verify"),
+    path("api/bank/json/confirm/", api.BankJsonConfirmApi.as_view(), name="bank-json-confirm"),
+    path("api/bank/ktb/notify/", api.BankKtbNotifyApi.as_view(), name="bank-ktb-notify"),
     path("api/bank/<str:adapter>/<str:command>/", api.BankNotificationView.as_view(), name="bank-notification"),
 ]

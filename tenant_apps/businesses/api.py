@@ -29,10 +29,27 @@ def error_response(error) -> Response:
 
 
 class BusinessSerializer(serializers.ModelSerializer):
+    trade_mode = serializers.ChoiceField(choices=TradeMode.choices, allow_blank=True, read_only=True,
+                                         help_text="fuel trading places; empty for the others")
+
     class Meta:
         model = Business
         fields = ["id", "kind", "name", "address", "owner_type", "owner_name", "licence_number", "rooms",
                   "fuel_kinds", "trade_mode", "operating_since", "status", "closed_on", "decision_note"]
+        read_only_fields = fields  # an answer: every field is always there (null or "" when not set)
+
+
+class ApiKeyIssuedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    prefix = serializers.CharField(read_only=True, help_text="shown on the business's page: lsk_<prefix>_…")
+    key = serializers.CharField(read_only=True, help_text="the whole key, shown this once: store it now")
+    note = serializers.CharField(read_only=True)
+
+
+class ApiKeyRevokedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    revoked_at = serializers.DateTimeField(read_only=True)
 
 
 class BusinessListApi(APIView):
@@ -89,7 +106,7 @@ class ApiKeyListApi(APIView):
     class IssueSerializer(serializers.Serializer):
         name = TextSerializerField(max_length=100)
 
-    @extend_schema(request=IssueSerializer, responses={201: None})
+    @extend_schema(request=IssueSerializer, responses={201: ApiKeyIssuedSerializer})
     def post(self, request, business_id):
         data = self.IssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -106,7 +123,7 @@ class ApiKeyRevokeApi(APIView):
     permission_classes = [ActsForBusiness]
     api_key_allowed = False
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request=None, responses={200: ApiKeyRevokedSerializer})
     def post(self, request, business_id, key_id):
         key = get_object_or_404(BusinessApiKey, pk=key_id, business=business_from_view(self))
         key = api_key_revoke(key=key, actor=request.user, request=request)

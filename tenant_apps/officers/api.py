@@ -2,7 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,7 @@ class OfficerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Officer
         fields = ["id", "name", "roles", "is_active", "created_at"]
+        read_only_fields = fields  # an answer: every field is always there
 
     def get_name(self, officer) -> str:
         # The list view passes every officer's user in one query (users live in the public schema).
@@ -56,7 +57,9 @@ class OfficerListApi(APIView):
         users = get_user_model().objects.in_bulk([officer.user_id for officer in officers])
         return Response(OfficerSerializer(officers, many=True, context={"users": users}).data)
 
-    @extend_schema(request=InviteSerializer, responses={201: None})
+    @extend_schema(request=InviteSerializer, responses={201: inline_serializer("InvitationSent", {
+        "invitation": serializers.IntegerField(read_only=True), "email": serializers.EmailField(read_only=True),
+        "expires_at": serializers.DateTimeField(read_only=True)})})
     def post(self, request):
         data = self.InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -74,6 +77,7 @@ class OfficerRoleApi(APIView):
     permission_classes = [LAOActionPermission]
     officer_action = Action.MANAGE_OFFICERS
 
+    @extend_schema_serializer(component_name="OfficerRoleChange")
     class InputSerializer(serializers.Serializer):
         operation = serializers.ChoiceField(choices=["grant", "revoke"])
         role = serializers.ChoiceField(choices=Role.choices)
@@ -95,6 +99,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["at", "action", "actor_label", "lao_code", "ip_address", "target", "detail"]
+        read_only_fields = fields
 
 
 class AuditTrailApi(APIView):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from tenant_apps.officers.access import Action
 from tenant_apps.hotel_fee.spec import MAX_ROOM_NIGHTS
 from tenant_apps.officers.permissions import LAOActionPermission
 
+from .models import ReturnKind, ReturnStatus
 from .periods import month_start, parse_period
 from .selectors import overdue_businesses, returns_of, review_queue
 from .services import (SPECS, check_assessed_tax, figures_digest, return_file, return_file_additional,
@@ -76,6 +77,63 @@ class FilingSerializer(serializers.Serializer):
     lines = serializers.ListField(child=serializers.DictField(), required=False)
 
 
+MONEY = {"read_only": True, "help_text": "baht as a decimal string"}
+
+
+class ReturnDocSerializer(serializers.Serializer):
+    """A filed return as the API gives it (return_data)."""
+
+    id = serializers.IntegerField(read_only=True)
+    period = serializers.CharField(read_only=True, help_text="YYYY-MM")
+    kind = serializers.ChoiceField(choices=ReturnKind.choices, read_only=True)
+    original = serializers.IntegerField(read_only=True, allow_null=True,
+                                        help_text="the original return an additional one corrects")
+    status = serializers.ChoiceField(choices=ReturnStatus.choices, read_only=True)
+    nil = serializers.BooleanField(read_only=True)
+    rates = serializers.DictField(read_only=True, help_text="the ordinance rates used, by product")
+    base_amount = serializers.CharField(read_only=True, help_text="what the tax is on (room rent, litres …)")
+    tax_amount = serializers.CharField(**MONEY)
+    assessed_tax_amount = serializers.CharField(read_only=True, allow_null=True,
+                                                help_text="the tax an approver assessed instead, if any")
+    deadline = serializers.DateField(read_only=True)
+    filed_on = serializers.DateField(read_only=True)
+    months_late = serializers.IntegerField(read_only=True)
+    surcharge_amount = serializers.CharField(**MONEY)
+    penalty_amount = serializers.CharField(**MONEY)
+    amount_due = serializers.CharField(**MONEY)
+    filed_via = serializers.CharField(read_only=True, help_text="web or api")
+    review_note = serializers.CharField(read_only=True)
+    lines = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                  help_text="the declared lines (products, quantities, guests)")
+
+
+class ReturnInQueueDocSerializer(ReturnDocSerializer):
+    business = inline_serializer("ReturnBusiness", {"id": serializers.IntegerField(read_only=True),
+                                                    "name": serializers.CharField(read_only=True)})
+
+
+class AssessmentDocSerializer(serializers.Serializer):
+    """A preview (`"preview": true`): what filing these figures would charge, nothing saved."""
+
+    figures = serializers.CharField(read_only=True, allow_null=True,
+                                    help_text="send it back with the filing to refuse changed figures")
+    period = serializers.CharField(read_only=True, help_text="YYYY-MM")
+    deadline = serializers.DateField(read_only=True)
+    filed_on = serializers.DateField(read_only=True)
+    months_late = serializers.IntegerField(read_only=True)
+    tax_amount = serializers.CharField(**MONEY)
+    surcharge_amount = serializers.CharField(**MONEY)
+    penalty_amount = serializers.CharField(**MONEY)
+    amount_due = serializers.CharField(**MONEY)
+    previous_tax = serializers.CharField(read_only=True, allow_null=True, help_text="an additional return's original")
+    difference = serializers.CharField(read_only=True, allow_null=True, help_text="charged (+) or credited (−)")
+    rates = serializers.DictField(read_only=True)
+
+
+FILED = {201: OpenApiResponse(ReturnDocSerializer, description="filed"),
+         200: OpenApiResponse(AssessmentDocSerializer, description="a preview: nothing saved")}
+
+
 def assessment_data(assessment, *, business=None, original=None) -> dict:
     return {
         "figures": figures_digest(business=business, assessment=assessment, original=original) if business else None,
@@ -94,11 +152,11 @@ class ReturnListApi(APIView):
 
     permission_classes = [ActsForBusiness]
 
-    @extend_schema(responses={200: None})
+    @extend_schema(responses=ReturnDocSerializer(many=True))
     def get(self, request, business_id):
         return Response([return_data(ret) for ret in returns_of(business_from_view(self))])
 
-    @extend_schema(request=FilingSerializer, responses={201: None, 200: None})
+    @extend_schema(request=FilingSerializer, responses=FILED)
     def post(self, request, business_id):
         business = business_from_view(self)
         data = FilingSerializer(data=request.data)
@@ -134,7 +192,7 @@ class AdditionalReturnApi(APIView):
 
     permission_classes = [ActsForBusiness]
 
-    @extend_schema(request=FilingSerializer, responses={201: None, 200: None})
+    @extend_schema(request=FilingSerializer, responses=FILED)
     def post(self, request, business_id, return_id):
         business = business_from_view(self)
         original = get_object_or_404(spec_for(business).model, pk=return_id, business=business)
@@ -203,7 +261,8 @@ class ReviewQueueApi(APIView):
     permission_classes = [LAOActionPermission]
     officer_action = Action.VIEW_RETURNS
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=BusinessKind.values)], responses={200: None})
+    @extend_schema(parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=BusinessKind.values)],
+                   responses=ReturnInQueueDocSerializer(many=True))
     def get(self, request, kind):
         if kind not in SPECS:
             return Response({"detail": "unknown kind"}, status=status.HTTP_404_NOT_FOUND)
@@ -222,7 +281,8 @@ class ReturnReviewApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
         tax_amount = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
-    @extend_schema(request=ReviewSerializer, responses={200: None})
+    @extend_schema(parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=BusinessKind.values)],
+                   request=ReviewSerializer, responses=ReturnDocSerializer)
     def post(self, request, kind, return_id):
         if kind not in SPECS:
             return Response({"detail": "unknown kind"}, status=status.HTTP_404_NOT_FOUND)
@@ -244,8 +304,10 @@ class OverdueApi(APIView):
     permission_classes = [LAOActionPermission]
     officer_action = Action.VIEW_RETURNS
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=BusinessKind.values),
-                               OpenApiParameter("period", str)], responses=BusinessSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=BusinessKind.values, required=True),
+                               OpenApiParameter("period", str, required=True, pattern=r"^\d{4}-\d{2}$",
+                                                description="YYYY-MM")],
+                   responses=BusinessSerializer(many=True))
     def get(self, request):
         kind = request.query_params.get("kind", "")
         try:
