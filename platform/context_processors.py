@@ -11,7 +11,11 @@ def platform(request):
         from tenant_apps.officers.access import request_access
 
         lao_access = SimpleLazyObject(lambda: request_access(request))
+    from django.utils.translation import get_language
+
     return {
+        # Links to another of our hosts carry the language chosen here (cookies do not cross hosts).
+        "lang_query": "" if get_language() == settings.LANGUAGE_CODE else f"?lang={get_language()}",
         "lao_access": lao_access,
         "current_lao": getattr(request, "tenant", None),
         "portal_url": f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/",

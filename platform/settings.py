@@ -175,6 +175,10 @@ SHARED_DATA_DIR = Path(env("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "sha
 # --- Internationalisation: Thai first, English second ---
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
+# The language choice on the base domain, so every LAO's site shares it — where browsers accept a domain
+# cookie (not on `localhost`: there, and towards the sign-in provider, `?lang=` carries it across hosts).
+LANGUAGE_COOKIE_DOMAIN = f".{BASE_DOMAIN}" if "." in BASE_DOMAIN else None
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [PLATFORM_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True

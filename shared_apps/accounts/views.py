@@ -174,7 +174,10 @@ def dopa_start(request):
         request.session.pop(SESSION_LINK, None)  # a link left by a refused attempt is not this sign-in's
     redirect_uri = request.build_absolute_uri(reverse("accounts:dopa-callback"))
     try:
-        return dopa_client().authorize_redirect(request, redirect_uri)
+        from django.utils.translation import get_language
+
+        # OIDC's ui_locales: the provider's pages in the language the person chose here.
+        return dopa_client().authorize_redirect(request, redirect_uri, ui_locales=get_language())
     except (requests.RequestException, ValueError, KeyError) as error:
         logger.warning("DOPA discovery failed: %s", error)
         return failed(request, _("DOPA Digital ID cannot be reached right now. Please try again later."),
