@@ -49,8 +49,29 @@ def _symbol(data: str, writer) -> bytes:
 
 
 def barcode_svg(data: str) -> str:
-    """Code 128 as SVG (no human-readable line: the slip prints the references itself)."""
-    return _symbol(data, SVGWriter()).decode("utf-8")
+    """Code 128 as SVG for a page or a PDF (no human-readable line: the slip prints it itself).
+
+    python-barcode writes lengths in mm and colours as style attributes. Pages are served with a strict
+    Content-Security-Policy, which drops inline styles (the white background would turn black), and a
+    phone needs the symbol to shrink to its screen, which takes a viewBox; so the lengths become user
+    units of a viewBox in mm (same printed size) and the colours fill attributes."""
+    import xml.dom.minidom
+
+    document = xml.dom.minidom.parseString(_symbol(data, SVGWriter()))  # our own output, never a user's file
+    root = document.documentElement
+    width, height = (root.getAttribute(name).removesuffix("mm") for name in ("width", "height"))
+    root.setAttribute("viewBox", f"0 0 {width} {height}")
+    root.setAttribute("shape-rendering", "crispEdges")  # whole device pixels per bar, never grey blurs
+    for rect in root.getElementsByTagName("rect"):
+        for name in ("x", "y", "width", "height"):
+            if rect.getAttribute(name).endswith("mm"):
+                rect.setAttribute(name, rect.getAttribute(name).removesuffix("mm"))
+        fill = re.search(r"fill:\s*([^;]+)", rect.getAttribute("style"))
+        rect.removeAttribute("style")
+        rect.setAttribute("fill", fill.group(1).strip() if fill else "black")
+    for comment in [node for node in root.childNodes if node.nodeType == node.COMMENT_NODE]:
+        root.removeChild(comment)
+    return root.toxml()
 
 
 def barcode_png(data: str) -> bytes:

@@ -264,6 +264,14 @@ def _preview(context: dict, draft: dict, *, business, data, period, original) ->
                                                            original=original)
 
 
+def _declared_lines(kind: str, ret) -> list[dict]:
+    """The return's lines as people read them: the product's name, never its code."""
+    if kind == BusinessKind.HOTEL:
+        return []  # the totals say it; a guest list may run to thousands of lines
+    return [{"product": Product(line.product).label if line.product in Product.values else line.product,
+             "line": line} for line in SPECS[kind].lines_of(ret)]
+
+
 @login_required
 def return_page(request, business_id, return_id):
     business = _my_business(request, business_id)
@@ -271,7 +279,7 @@ def return_page(request, business_id, return_id):
     from tenant_apps.billing.selectors import payment_links
 
     return render(request, "pao_filing/return.html", {
-        "business": business, "ret": ret, "lines": SPECS[business.kind].lines_of(ret),
+        "business": business, "ret": ret, "lines": _declared_lines(business.kind, ret),
         # One obligation per month: an additional return's page shows the month's balance.
         "pay": payment_links(source=f"{SPECS[business.kind].revenue}.return", source_id=ret.original_id or ret.pk)})
 
@@ -304,7 +312,8 @@ def review_page(request, kind, return_id):
     if kind not in SPECS:
         raise PermissionDenied
     ret = get_object_or_404(SPECS[kind].model.objects.select_related("business"), pk=return_id)
-    context = {"ret": ret, "kind": kind, "lines": SPECS[kind].lines_of(ret), "post": request.POST, "field_errors": {}}
+    context = {"ret": ret, "kind": kind, "business": ret.business, "lines": _declared_lines(kind, ret),
+               "post": request.POST, "field_errors": {}}
     if request.method == "POST":
         try:
             decision, tax_amount = request.POST.get("decision", ""), request.POST.get("tax_amount", "")
