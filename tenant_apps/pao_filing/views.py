@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.text import TextField
 
+from tenant_apps.advertising.forms import BuddhistDateField  # dates typed and shown in the Buddhist era
 from tenant_apps.businesses.models import Business, BusinessFiler, BusinessKind, BusinessStatus, OwnerType, TradeMode
 from tenant_apps.businesses.services import (api_key_issue, api_key_revoke, business_decide, business_register,
                                              filer_add, is_filer)
@@ -72,8 +73,7 @@ class RegisterForm(forms.Form):
     owner_type = forms.ChoiceField(label=gettext_lazy("Owner"), choices=OwnerType.choices, initial="person")
     owner_id_number = TextField(label=gettext_lazy("Owner's national ID or the company's tax ID"), max_length=17)
     owner_name = TextField(label=gettext_lazy("Owner's name"), max_length=200)
-    operating_since = forms.DateField(label=gettext_lazy("Operating since"),
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    operating_since = BuddhistDateField(label=gettext_lazy("Operating since"))
     licence_number = TextField(label=gettext_lazy("Licence number (hotel or energy department)"),
                                required=False, max_length=100)
     rooms = forms.IntegerField(label=gettext_lazy("Rooms (hotels)"), required=False, min_value=1, max_value=MAX_ROOMS)

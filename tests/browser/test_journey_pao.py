@@ -1,0 +1,379 @@
+"""The PAO's three revenues walked end to end in the browser: a citizen registers a hotel, a fuel station and a
+tobacco trader, an officer approves them, the citizen files by totals and by guest list (a broken file first),
+the stock statement (a wrong balance first), previews and submits, opens the pay-in slip and its PDF, is paid
+through the bank endpoint and finds the receipt, its PDF and its public page; an additional return after the
+payment asks only for the difference, and the approver's assessment is seen on both sides."""
+import base64
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import re
+import threading
+from decimal import Decimal
+from urllib.parse import urljoin
+
+import pytest
+import requests
+from django.utils import timezone
+
+from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, PHONE
+
+pytestmark = pytest.mark.django_db
+
+BANK_SECRET = "j" * 40  # the journey PAO's payment settings (conftest)
+_transactions = iter(range(1, 10_000))
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+def _in_schema(lao, work):
+    """Read rows of a journey LAO from a connection of its own, outside the test's transaction, so what the
+    live server committed is seen."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    result, errors = [], []
+
+    def run():
+        try:
+            with schema_context(lao.schema_name):
+                result.append(work())
+        except Exception as error:  # handed back to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def _returns(lao, kind: str) -> list[dict]:
+    from tenant_apps.pao_filing.services import SPECS
+
+    return _in_schema(lao, lambda: list(SPECS[kind].model.objects.order_by("pk").values(
+        "pk", "period", "kind", "status", "tax_amount", "amount_due", "assessed_tax_amount", "business__name")))
+
+
+def _key_page(site, page, name):
+    """A page people often open on a phone: checked at the desktop size and at 390 px."""
+    site.check(page, name)
+    if not page.phone:
+        size = page.viewport_size
+        page.set_viewport_size(PHONE)
+        page.phone = True
+        try:
+            site.check(page, name)
+        finally:
+            page.phone = False
+            page.set_viewport_size(size)
+
+
+def _click(page, name, *, role="button"):
+    page.get_by_role(role, name=name).first.click()
+    page.wait_for_load_state("load")
+
+
+def _pdf(page, href) -> bytes:
+    """What the browser gets for a PDF link, fetched by the page itself (its cookies, its name resolution:
+    headless Chromium would download it rather than show it)."""
+    answer = page.evaluate("""async (href) => {
+        const response = await fetch(href, {credentials: 'same-origin'});
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return {status: response.status, type: response.headers.get('content-type'), body: btoa(binary)};
+    }""", urljoin(page.url, href))
+    assert answer["status"] == 200, (href, answer["status"])
+    assert answer["type"] == "application/pdf", answer["type"]
+    body = base64.b64decode(answer["body"])
+    assert body.startswith(b"%PDF-")
+    return body
+
+
+def _pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def _months_back(count: int) -> datetime.date:
+    month = timezone.localdate().replace(day=1)
+    for _ in range(count):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def _thai_month(month: datetime.date) -> str:
+    from shared_apps.portal.templatetags.thai_dates import thai_month
+
+    return thai_month(month)
+
+
+def _no_raw_codes(page, *codes):
+    """Nothing a person reads is a code or a Christian-era month."""
+    text = page.locator("main").inner_text() + " " + page.title()
+    for code in codes:
+        assert code not in text, (page.url, code)
+    assert not re.search(r"\b20\d\d-\d\d\b", text), (page.url, re.search(r".{30}\b20\d\d-\d\d\b.{10}", text))
+
+
+def _fact(page, label: str) -> str:
+    """The value beside a label in the page's facts (dl.facts: dt, dd)."""
+    term = page.locator("dl.facts dt").filter(has_text=re.compile(f"^({label})$"))
+    return term.first.locator("xpath=following-sibling::dd[1]").inner_text().strip()
+
+
+def _decoded_barcode(page) -> str:
+    """What a cashier's scanner reads off the slip's barcode as the screen shows it."""
+    import zxingcpp
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(page.locator(".barcode-symbol").screenshot()))
+    found = zxingcpp.read_barcodes(shot)
+    assert found, "the barcode on the screen does not scan"
+    return found[0].text
+
+
+def _bank_pays(site, slip_page) -> dict:
+    """The bank: the payer scanned the slip (its Ref1, Ref2 and amount); the bank confirms the payment to the
+    PAO's JSON endpoint, signed with the PAO's secret. This is the bank's call, not the person's."""
+    ref1, ref2 = _fact(slip_page, "Ref1"), _fact(slip_page, "Ref2")
+    amount = re.search(r"([\d,]+\.\d\d)", _fact(slip_page, "จำนวนเงิน|Amount")).group(1).replace(",", "")
+    body = json.dumps({"command": "confirm", "transaction_id": f"JRN-{next(_transactions):06d}", "ref1": ref1,
+                       "ref2": ref2, "amount": amount}).encode()
+    signature = "sha256=" + hmac.new(BANK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    answer = requests.post(f"{site.lao('pao')}/api/bank/json/confirm/", data=body, timeout=30,
+                           headers={"Content-Type": "application/json", "X-Signature": signature})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["code"] == "0000", answer.json()
+    return {**answer.json(), "amount": Decimal(amount)}
+
+
+# --- the journeys' steps ------------------------------------------------------------------------------
+
+def _register(site, page, *, kind: str, name: str, fill) -> int:
+    """From the PAO's home page: My businesses → Register a business → the form."""
+    page.goto(site.lao("pao") + "/")
+    _click(page, re.compile("สถานประกอบการและการยื่นแบบของฉัน|My businesses and returns"), role="link")
+    page.wait_for_url(re.compile(r"/businesses/$"))
+    site.check(page, "my-businesses")
+    _click(page, re.compile("^(ขึ้นทะเบียนสถานประกอบการ|Register a business)$"), role="link")
+    page.wait_for_url(re.compile(r"/businesses/register/$"))
+    site.check(page, f"register-{kind}")
+    page.locator("#id_kind").select_option(kind)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_address").fill("99 ถนนเจริญเมือง ตำบลในเวียง อำเภอเมือง")
+    page.locator("#id_operating_since").fill("31/02/2568")  # no such day: refused beside the field
+    page.locator("#id_licence_number").fill(f"L-{kind}-1")
+    fill(page)
+    _click(page, re.compile("^(ขึ้นทะเบียน|Register)$"))
+    assert page.url.endswith("/businesses/register/")
+    date = page.locator("#id_operating_since")
+    assert date.get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_operating_since_error").is_visible()
+    assert page.locator("#id_name").input_value() == name  # what was typed is kept
+    site.check(page, f"register-{kind}-error")
+    date.fill(_operating_since())
+    _click(page, re.compile("^(ขึ้นทะเบียน|Register)$"))
+    page.screenshot(path="/tmp/pao-debug.png", full_page=True)
+    page.wait_for_url(re.compile(r"/businesses/\d+/$"))
+    site.check(page, f"registered-{kind}")
+    assert re.search("รอการอนุมัติ|Waiting for approval", page.locator("main").inner_text())
+    return int(re.search(r"/businesses/(\d+)/$", page.url).group(1))
+
+
+def _operating_since() -> str:
+    """Typed as Thai people write dates: day/month/Buddhist-era year, a year and a half ago."""
+    day = _months_back(18)
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+def _officer_approves(site, officer, name: str):
+    officer.goto(site.lao("pao") + "/")
+    officer.locator("header").get_by_role("link", name=re.compile("แบบที่รอตรวจสอบ|Returns to review")).click()
+    officer.wait_for_url(re.compile(r"/pao/returns/$"))
+    site.check(officer, "officer-returns-queue")
+    _click(officer, re.compile("คำขอขึ้นทะเบียนที่รอพิจารณา|Registrations to decide"), role="link")
+    officer.wait_for_url(re.compile(r"/pao/registrations/$"))
+    site.check(officer, "officer-registrations")
+    card = officer.locator("section.card", has_text=name)
+    card.get_by_role("button", name=re.compile("^(อนุมัติ|Approve)$")).click()
+    officer.wait_for_url(re.compile(r"/pao/registrations/$"))
+    assert name not in officer.locator("main").inner_text()
+    site.check(officer, "officer-registration-approved")
+
+
+def _open_business(site, page, business_id: int, name: str):
+    page.goto(site.lao("pao") + "/businesses/")
+    _click(page, name, role="link")
+    page.wait_for_url(re.compile(rf"/businesses/{business_id}/$"))
+    assert re.search("ขึ้นทะเบียนแล้ว|Registered", page.locator("main .lead").inner_text())
+
+
+def _file_from_business_page(site, page, business_id: int, month: datetime.date, *, business: str, label: str):
+    """The business page's month table: 'File' on the month's row."""
+    _open_business(site, page, business_id, business)
+    _no_raw_codes(page, "approved", "hotel", "fuel", "tobacco")
+    _key_page(site, page, f"business-{label}")
+    row = page.locator("#months tr, #months li", has_text=_thai_month(month)).first
+    row.get_by_role("link", name=re.compile("^(ยื่นแบบ|File)")).click()
+    page.wait_for_url(re.compile(rf"/businesses/{business_id}/file/\?period="))
+    assert page.locator("#period option:checked").inner_text() == _thai_month(month)
+
+
+def _preview(page):
+    _click(page, re.compile("คำนวณยอดที่ต้องชำระ|Work out the amount due"))
+
+
+def _submit_return(page):
+    _click(page, re.compile("^(ยืนยันการยื่นแบบ|Submit the return)$"))
+    page.wait_for_url(re.compile(r"/returns/\d+/$"))
+
+
+def _slip_on_a_phone_under_the_csp(site, url: str) -> str:
+    """The slip as a phone shows it with the site's Content-Security-Policy enforced (the checked profiles
+    bypass it to inject axe): nothing refused, and the barcode inside its card, still scanning."""
+    context = site.chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3,
+                                        locale="th-TH")
+    site.contexts.append(context)
+    page = context.new_page()
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + (e.sample || e.blockedURI)));")
+    page.goto(url)
+    assert page.evaluate("window.__csp") == []
+    card = page.locator(".barcode").locator("xpath=ancestor::section[1]").bounding_box()
+    symbol = page.locator(".barcode-symbol svg").bounding_box()
+    assert card["x"] <= symbol["x"] and symbol["x"] + symbol["width"] <= card["x"] + card["width"], (card, symbol)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    return _decoded_barcode(page)  # a counter cashier scans the phone's screen
+
+
+def _pay_and_see_receipt(site, page, *, name: str) -> dict:
+    """From the return page: the slip, its PDF, the bank's confirm, the receipt link, its PDF and its page."""
+    page.get_by_role("link", name=re.compile("ชำระเงิน|Pay: Thai QR")).click()
+    page.wait_for_url(re.compile(r"/pay/[^/]+/$"))
+    _key_page(site, page, f"slip-{name}")
+    _no_raw_codes(page)
+    slip_pdf = _pdf(page, page.get_by_role("link", name=re.compile("ใบแจ้งชำระเงินแบบ PDF|Slip as PDF"))
+                    .get_attribute("href"))
+    text = _pdf_text(slip_pdf)
+    readable = page.locator(".barcode-text").inner_text().strip()
+    assert readable.startswith("|") and _fact(page, "Ref1") in readable, readable
+    assert readable in text, "the slip PDF prints the barcode's human-readable line"
+    scanned = _slip_on_a_phone_under_the_csp(site, page.url)
+    assert readable == scanned.replace("\r", " "), "the line under the barcode is what it says"
+    paid = _bank_pays(site, page)
+    return_url = page.url
+    page.go_back()
+    page.reload()
+    pay = page.locator("#pay-h").locator("xpath=..")
+    receipt = pay.get_by_role("link", name=re.compile("ใบเสร็จ|Receipt"))
+    assert receipt.count() >= 1, pay.inner_text()
+    _key_page(site, page, f"return-paid-{name}")
+    body = _pdf(page, receipt.last.get_attribute("href"))
+    receipt_text = _pdf_text(body)
+    assert f"{paid['amount']:,.2f}" in receipt_text
+    verify = re.search(r"https?://\S+/receipts/[^/\s]+/", receipt_text).group(0)
+    visitor = site.person(phone=True)  # anyone holding the receipt scans its QR
+    visitor.goto(verify)
+    assert re.search("ใช้ได้|valid", visitor.locator("main").inner_text())
+    assert f"{paid['amount']:,.2f}" in visitor.locator("main").inner_text()
+    site.check(visitor, f"receipt-verify-{name}")
+    del return_url
+    return paid
+
+
+# --- the hotel ----------------------------------------------------------------------------------------
+
+def test_a_hotel_registers_files_by_totals_and_by_guest_list_pays_and_gets_its_receipt(site):
+    lao = site.laos["pao"]
+    name = "โรงแรมเส้นทางทดสอบ"
+    citizen = site.person()
+    site.sign_in(citizen, CITIZEN, at=site.lao("pao") + "/")
+
+    def hotel(page):
+        page.locator("#id_rooms").fill("24")
+
+    business_id = _register(site, citizen, kind="hotel", name=name, fill=hotel)
+
+    officer = site.person()
+    site.sign_in(officer, OFFICER_1, at=site.lao("pao") + "/")
+    _officer_approves(site, officer, name)
+
+    # --- last month by totals ------------------------------------------------------------------------
+    totals_month = _months_back(1)
+    _file_from_business_page(site, citizen, business_id, totals_month, business=name, label="hotel")
+    _key_page(site, citizen, "hotel-return-form")
+    citizen.locator("#f-room_rent_total").fill("abc")
+    citizen.locator("#f-nights_total").fill("310")
+    _preview(citizen)
+    assert citizen.locator("#f-room_rent_total").get_attribute("aria-invalid") == "true"
+    assert citizen.locator("#e-f-room_rent_total, #e-room_rent_total").first.is_visible()
+    site.check(citizen, "hotel-return-form-error")
+    citizen.locator("#f-room_rent_total").fill("250000")
+    _preview(citizen)
+    assert "5,000.00" in citizen.locator("#due").locator("xpath=..").inner_text()  # 2 % of 250,000
+    # A figure changed after the preview, then Enter: it works the amount out again, it never files.
+    citizen.locator("#f-room_rent_total").fill("260000")
+    citizen.locator("#f-room_rent_total").press("Enter")
+    citizen.wait_for_load_state("load")
+    assert "/file/" in citizen.url
+    assert not [r for r in _returns(lao, "hotel") if r["business__name"] == name], "Enter must not file"
+    assert "5,200.00" in citizen.locator("#due").locator("xpath=..").inner_text()
+    _key_page(site, citizen, "hotel-return-preview")
+    _submit_return(citizen)
+    filed = [r for r in _returns(lao, "hotel") if r["business__name"] == name]
+    assert [(r["period"], r["tax_amount"]) for r in filed] == [(totals_month, Decimal("5200.00"))]
+    _no_raw_codes(citizen, "filed", "original")
+    _key_page(site, citizen, "hotel-return")
+
+    _pay_and_see_receipt(site, citizen, name="hotel")
+
+    # --- the month before by the guest list (อบจ.รร.6): a broken file first -----------------------------
+    list_month = _months_back(2)
+    _file_from_business_page(site, citizen, business_id, list_month, business=name, label="hotel-filed-one")
+    first, second = list_month.replace(day=3), list_month.replace(day=17)
+    broken = ("ชื่อผู้พัก,วันที่เข้าพัก,จำนวนคืน,ค่าห้องต่อคืน\n"
+              f"นายเดินทาง ไกลบ้าน,{_be(first)},2,1200\n"
+              "นางสาวพักผ่อน สบายใจ,31/13/2569,1,900\n"       # line 3: no such date
+              f"นายมาเที่ยว ทุกปี,{_be(second)},สาม,1500\n")   # line 4: nights not a number
+    _upload_guest_list(citizen, broken)
+    _preview(citizen)
+    errors = citizen.locator("#e-guest_list").inner_text()
+    assert "บรรทัดที่ 3" in errors and "บรรทัดที่ 4" in errors and "บรรทัดที่ 2" not in errors, errors
+    assert citizen.locator("#guest_list").get_attribute("aria-invalid") == "true"
+    assert not citizen.locator("#due").count(), "nothing to submit from a broken list"
+    assert len([r for r in _returns(lao, "hotel") if r["business__name"] == name]) == 1, "nothing saved"
+    _key_page(site, citizen, "hotel-guest-list-refused")
+
+    good = ("guest_name,check_in,nights,room_rate\n"
+            f"นายเดินทาง ไกลบ้าน,{_be(first)},2,1200\n"
+            f"นางสาวพักผ่อน สบายใจ,{_be(first)},1,900\n"
+            f"นายมาเที่ยว ทุกปี,{_be(second)},3,1500\n")
+    _upload_guest_list(citizen, good)
+    _preview(citizen)
+    due = citizen.locator("#due").locator("xpath=..").inner_text()
+    # 2×1,200 + 900 + 3×1,500 = 7,800 baht of rent → 2 % = 156.00; filed late: 1.5 % a month on top
+    assert "7,800.00" in due and "156.00" in due, due
+    late = [r for r in _returns(lao, "hotel") if r["business__name"] == name]
+    _submit_return(citizen)
+    filed = [r for r in _returns(lao, "hotel") if r["business__name"] == name and r not in late]
+    assert [(r["period"], r["tax_amount"]) for r in filed] == [(list_month, Decimal("156.00"))]
+    assert re.search("จำนวนผู้พักในบัญชีผู้พัก|Guests listed", citizen.locator("main").inner_text())
+    _no_raw_codes(citizen)
+    site.check(citizen, "hotel-return-guest-list")
+
+
+def _be(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+def _upload_guest_list(page, text: str):
+    page.locator("#guest_list").set_input_files(files=[{"name": "guests.csv", "mimeType": "text/csv",
+                                                        "buffer": text.encode("utf-8")}])
