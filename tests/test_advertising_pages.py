@@ -218,3 +218,29 @@ def test_the_signer_title_defaults_to_this_laos_head(sao, town):
         assert services.signer_title_default(town).startswith("นายกเทศมนตรี")
         services.advertising_policy_update(actor=None, signer_title="นายกเทศมนตรีเมืองทดสอบ")
         assert services.signer_title_default(town) == "นายกเทศมนตรีเมืองทดสอบ"
+
+
+def test_the_api_refuses_a_buddhist_era_year_instead_of_keeping_it(client, sao):
+    signed_in(client, citizen())
+    response = client.post("/api/advertising/applications/", {
+        "method": "posting", "message_gist": "x", "width_m": "1.00", "height_m": "1.00", "notice_count": 1,
+        "start_date": "2569-12-21", "end_date": "2569-12-25", "locations": [{"description": "x"}]},
+        content_type="application/json", HTTP_HOST=sao.host)
+    assert response.status_code == 400 and "2569-12-21" in " ".join(response.json()["detail"])
+    assert applications(sao) == []
+
+
+def test_withdrawing_asks_first(client, sao, issued):
+    application = issued["application"]  # approved, its fee due
+    signed_in(client, issued["applicant"])
+    ask = client.post(f"/advertising/applications/{application.pk}/", {"operation": "withdraw"}, HTTP_HOST=sao.host)
+    assert ask.status_code == 200 and 'name="confirmed" value="1"' in ask.content.decode()
+    with schema_context(sao.schema_name):
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.APPROVED
+    done = client.post(f"/advertising/applications/{application.pk}/", {"operation": "withdraw", "confirmed": "1"},
+                       HTTP_HOST=sao.host)
+    assert done.status_code == 302
+    with schema_context(sao.schema_name):
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.WITHDRAWN

@@ -144,6 +144,11 @@ def _clean_fields(fields: dict) -> dict:
                 cleaned[name] = datetime.date.fromisoformat(str(cleaned[name]))
             except ValueError:
                 errors.append(_("Dates are written YYYY-MM-DD."))
+        # A Buddhist-era year given where a Christian-era date is meant (the API's YYYY-MM-DD): refused rather
+        # than kept as a date 543 years ahead. The pages read Buddhist-era dates themselves.
+        if isinstance(cleaned.get(name), datetime.date) and cleaned[name].year >= 2400:
+            errors.append(_("%(date)s has a Buddhist-era year: write dates YYYY-MM-DD in the Christian era "
+                            "(2569 is 2026).") % {"date": cleaned[name].isoformat()})
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -241,7 +241,7 @@ def test_an_advertising_permit_from_application_to_revocation(site, advertising_
     approver.locator("header").get_by_role("link", name=re.compile("คำขออนุญาตโฆษณา|Advertising applications")).click()
     approver.get_by_role("link", name=re.compile("รับชำระเงินที่เคาน์เตอร์|Payments at the counter")).first.click()
     approver.wait_for_url(re.compile(r"/billing/invoices/$"))
-    site.check(approver, "counter")
+    _key_page(site, approver, "counter")  # its table becomes cards on a phone
     row = approver.locator("tbody tr", has_text=re.compile(rf"(คำขอเลขที่ |application #){pk}\b"))
     row.locator("select[name=method]").select_option("cash")
     row.locator("input[name=reference]").fill(f"R{pk}-{key}")
@@ -256,6 +256,9 @@ def test_an_advertising_permit_from_application_to_revocation(site, advertising_
     site.check(approver, "counter-paid")
     receipt = approver.locator("a[href$='/receipt.pdf']").first
     _pdf(approver, receipt.get_attribute("href"))
+    approver.locator("main p").first.get_by_role("link", name=re.compile("^(ใบเสร็จรับเงิน|Receipts)$")).click()
+    approver.wait_for_url(re.compile(r"/billing/receipts/$"))
+    _key_page(site, approver, "receipts")
 
     # --- the citizen's permit, its PDF and its public page --------------------------------------------
     citizen.reload()
