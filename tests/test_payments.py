@@ -463,3 +463,16 @@ def test_files_dropped_in_the_inbox_are_reconciled(sao, settings, tmp_path, caps
     assert (folder / "done" / "good.txt").exists() and (folder / "rejected" / "bad.txt.errors.txt").exists()
     with schema_context(sao.schema_name):
         assert Invoice.objects.get(pk=bill.pk).status == InvoiceStatus.PAID
+
+
+@pytest.mark.parametrize("adapter, command", [("json", "confirm"), ("ktb", "notify")])
+def test_a_body_nested_too_deep_is_malformed_not_a_server_error(client, sao, adapter, command):
+    configure(sao, ktb_user="ktb", ktb_password="secret-password")
+    raw = b"[" * 200_000 + b"]" * 200_000
+    signature = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    response = client.post(f"/api/bank/{adapter}/{command}/", raw, content_type="application/json",
+                           HTTP_HOST=sao.host, HTTP_X_SIGNATURE=signature)
+    answer = response.json()
+    assert response.status_code < 500 and (answer.get("code") or answer.get("respcode")) in ("1004", "9001")
+    with schema_context(sao.schema_name):
+        assert not Payment.objects.exists()

@@ -290,7 +290,8 @@ def handle_notification(*, adapter_name: str, request, url_command: str = ""):
             notification = adapter.parse(request)
         except BankAuthError:
             answer = Answer(BAD_AUTH)
-        except (ValueError, KeyError, TypeError, MoneyError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+        # JSONDecodeError is a ValueError; a body nested too deep for the parser raises RecursionError.
+        except (ValueError, KeyError, TypeError, MoneyError, UnicodeDecodeError, RecursionError):
             answer = Answer(MALFORMED)
         else:
             if adapter.name == "json" and url_command in ("verify", "confirm") and notification.command != url_command:
