@@ -319,3 +319,14 @@ def test_the_filers_page_of_an_additional_return_shows_what_is_left_to_pay(pao_w
     assert pay_box["payable"] >= Decimal("100.00")  # the difference (and the surcharge run since 10 April)
     html = page.content.decode()
     assert pay_box["slip_url"] in html and "200.00" in html
+
+
+def test_a_review_reason_or_a_decision_note_with_a_nul_is_refused_not_a_server_error(pao_world):
+    from tenant_apps.businesses.services import business_decide
+
+    ret = file_march(pao_world)
+    with pytest.raises(ValidationError):
+        return_review(ret=ret, decision="send_back", actor=officer(pao_world["pao"], "clerk"), reason="ผิด\x00พลาด")
+    business, _owner = registered_business("hotel")
+    with pytest.raises(ValidationError):
+        business_decide(business=business, approve=False, note="x\x00", actor=officer(pao_world["pao"], "clerk"))

@@ -93,6 +93,9 @@ def business_register(*, actor, kind: str, name: str, address: str, owner_type: 
 @transaction.atomic
 def business_decide(*, business: Business, approve: bool, note: str, actor, request=None) -> Business:
     """A clerk approves a registration, or refuses it with a reason."""
+    from shared_apps.text import PrintableTextValidator
+
+    PrintableTextValidator(multiline=True)(note or "")  # a NUL would reach the database as a server error
     require(actor, Action.REVIEW_BUSINESSES)
     business = Business.objects.select_for_update().get(pk=business.pk)
     if business.status != BusinessStatus.PENDING:

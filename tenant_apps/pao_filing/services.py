@@ -442,6 +442,10 @@ def return_review(*, ret: MonthlyReturn, decision: str, actor, reason: str = "",
                               % {"status": ret.get_status_display()})
     if decision in ("send_back", "assess") and not reason.strip():
         raise ValidationError(_("Give the reason."))
+    from shared_apps.text import PrintableTextValidator
+
+    PrintableTextValidator(multiline=True)(reason)  # a NUL would reach the database as a server error
+    reason = reason[:2000]
     if decision == "assess":
         from shared_apps.money import MoneyError, parse_amount
 
