@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
 SHOTS = HERE.parent.parent / "screenshots"
 REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+_SHOT_NUMBERS = itertools.count(1)  # one sequence for the whole run, so no journey overwrites another's
 
 
 def chromium_path() -> str | None:
@@ -260,7 +262,7 @@ class Site:
         assert not page.js_errors, (name, page.js_errors)
         if os.environ.get("SCREENSHOTS"):
             SHOTS.mkdir(exist_ok=True)
-            path = SHOTS / f"{len(self.shots) + 1:03d}-{name}{'-phone' if page.phone else ''}.png"
+            path = SHOTS / f"{next(_SHOT_NUMBERS):03d}-{name}{'-phone' if page.phone else ''}.png"
             page.screenshot(path=str(path), full_page=True)
             self.shots.append(path)
 
