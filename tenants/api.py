@@ -6,7 +6,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import LAO, LAOType, LAOStatus, Service
+from .models import LAO, LAOStatus, LAOType, Service
 from .selectors import lao_search
 from .services import OnboardingError, onboard_lao
 
