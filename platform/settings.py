@@ -114,8 +114,10 @@ MIDDLEWARE = [
     # Before the tenant middleware, so its own pages (unknown host, suspended LAO) carry the headers too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "tenants.middleware.LAOTenantMiddleware",
+    # Static files need no LAO: served before the host is looked up, so a not-yet-onboarded or suspended
+    # LAO's page has its stylesheet (the tenant middleware would answer its own page for /static/ too).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.LAOTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "localservice.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
