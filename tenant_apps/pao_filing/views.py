@@ -191,8 +191,9 @@ def _inputs(business: Business, post, field_errors: dict) -> dict:
     if business.kind == BusinessKind.FUEL:
         columns = [("opening", _("Opening stock")), ("received", _("Received")), ("sold", _("Sold in the province")),
                    ("closing", _("Closing stock"))]
-        return {"fuel": [{"label": label, "fields": [_input(f"{value}_{name}", f"{label} {heading}", post,
-                                                            field_errors) for name, heading in columns]}
+        return {"fuel": [{"label": label, "fields": [{**_input(f"{value}_{name}", f"{label} {heading}", post,
+                                                               field_errors), "heading": heading}
+                                                     for name, heading in columns]}
                          for value, label in FUEL_CHOICES if value in business.fuel_kinds]}
     return {"tobacco": [_input(f"{value}_quantity", label, post, field_errors, inputmode="numeric")
                         for value, label in TOBACCO_CHOICES]}
@@ -339,7 +340,11 @@ def overdue_page(request):
     period = min(period, last_month)
     lists = [(kind, BusinessKind(kind).label, overdue_businesses(business_kind=kind, period=period, today=today))
              for kind in SPECS]
-    return render(request, "pao_filing/overdue.html", {"period": period, "lists": lists})
+    months = [last_month]  # the picker: months by their Thai names and Buddhist-era years, never "November 2026"
+    while len(months) < 36:
+        months.append((months[-1] - datetime.timedelta(days=1)).replace(day=1))
+    return render(request, "pao_filing/overdue.html", {"period": period, "lists": lists,
+                                                       "months": months if period in months else [period, *months]})
 
 
 @officer_required(Action.MANAGE_ORDINANCES)

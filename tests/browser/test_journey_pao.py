@@ -305,6 +305,18 @@ def test_a_hotel_registers_files_by_totals_and_by_guest_list_pays_and_gets_its_r
     officer = site.person()
     site.sign_in(officer, OFFICER_1, at=site.lao("pao") + "/")
     _officer_approves(site, officer, name)
+    # It has filed nothing yet: months whose deadline has passed list it as not filed.
+    overdue_month = _months_back(3)
+    officer.goto(site.lao("pao") + "/pao/returns/")
+    _click(officer, re.compile("สถานประกอบการที่ยังไม่ได้ยื่นแบบ|Businesses that have not filed"), role="link")
+    officer.wait_for_url(re.compile(r"/pao/overdue/$"))
+    officer.locator("#period").select_option(label=_thai_month(overdue_month))  # a Thai month, a BE year
+    _click(officer, re.compile("^(แสดง|Show)$"))
+    officer.wait_for_url(re.compile(rf"/pao/overdue/\?period={overdue_month:%Y-%m}$"))
+    assert officer.locator("#period option:checked").inner_text() == _thai_month(overdue_month)
+    assert name in officer.locator("main").inner_text()
+    _no_raw_codes(officer)
+    site.check(officer, "officer-overdue")
 
     # --- last month by totals ------------------------------------------------------------------------
     totals_month = _months_back(1)
@@ -377,3 +389,224 @@ def _be(day: datetime.date) -> str:
 def _upload_guest_list(page, text: str):
     page.locator("#guest_list").set_input_files(files=[{"name": "guests.csv", "mimeType": "text/csv",
                                                         "buffer": text.encode("utf-8")}])
+
+
+# --- the fuel station ---------------------------------------------------------------------------------
+
+def _stock(page, fuel: str, opening: str, received: str, sold: str, closing: str):
+    for name, value in zip(("opening", "received", "sold", "closing"), (opening, received, sold, closing)):
+        page.locator(f"#f-{fuel}_{name}").fill(value)
+
+
+def test_a_fuel_station_files_its_stock_statement_pays_and_gets_its_receipt(site):
+    lao = site.laos["pao"]
+    name = "สถานีบริการน้ำมันเส้นทางทดสอบ"
+    citizen = site.person()
+    site.sign_in(citizen, CITIZEN, at=site.lao("pao") + "/")
+
+    def fuel(page):
+        page.get_by_label(re.compile("น้ำมันเบนซิน|Petrol")).check()
+        page.get_by_label(re.compile("น้ำมันดีเซล|Diesel")).check()
+        page.locator("#id_trade_mode").select_option("retail")
+
+    business_id = _register(site, citizen, kind="fuel", name=name, fill=fuel)
+    officer = site.person()
+    site.sign_in(officer, OFFICER_1, at=site.lao("pao") + "/")
+    _officer_approves(site, officer, name)
+
+    month = _months_back(1)
+    _file_from_business_page(site, citizen, business_id, month, business=name, label="fuel")
+    assert not citizen.locator("#f-vehicle_gas_sold").count(), "only the fuels registered"
+    _key_page(site, citizen, "fuel-return-form")
+    # A wrong balance first: 10,000 + 30,000 − 28,000 is 12,000, not 12,500.
+    _stock(citizen, "petrol", "10000", "30000", "28000", "12500")
+    _stock(citizen, "diesel", "5000", "20000", "21000", "4000")
+    _preview(citizen)
+    closing = citizen.locator("#f-petrol_closing")
+    assert closing.get_attribute("aria-invalid") == "true"
+    message = citizen.locator("#e-petrol_closing").inner_text()
+    assert "12,000" in message and "12,500" in message, message
+    assert citizen.locator("#f-diesel_closing").get_attribute("aria-invalid") is None
+    assert not citizen.locator("#due").count()
+    assert not [r for r in _returns(lao, "fuel") if r["business__name"] == name], "nothing saved"
+    _key_page(site, citizen, "fuel-return-refused")
+
+    closing.fill("12000")
+    _preview(citizen)
+    due = citizen.locator("#due").locator("xpath=..").inner_text()
+    # petrol 28,000 l × 4.54 satang = 1,271.20; diesel 21,000 l × 4.54 satang = 953.40
+    assert "2,224.60" in due, due
+    _key_page(site, citizen, "fuel-return-preview")
+    _submit_return(citizen)
+    filed = [r for r in _returns(lao, "fuel") if r["business__name"] == name]
+    assert [(r["period"], r["tax_amount"]) for r in filed] == [(month, Decimal("2224.60"))]
+    declared = citizen.locator("#declared-h").locator("xpath=..").inner_text()
+    assert re.search("น้ำมันเบนซิน|Petrol", declared) and "28,000" in declared and "petrol" not in declared
+    _no_raw_codes(citizen, "diesel", "petrol", "filed")
+    _key_page(site, citizen, "fuel-return")
+
+    _pay_and_see_receipt(site, citizen, name="fuel")
+
+
+# --- the tobacco trader ---------------------------------------------------------------------------------
+
+def test_a_tobacco_trader_files_and_sees_the_amount(site):
+    lao = site.laos["pao"]
+    name = "ร้านค้ายาสูบเส้นทางทดสอบ"
+    citizen = site.person(phone=True)  # a small shop, on a phone
+    site.sign_in(citizen, CITIZEN, at=site.lao("pao") + "/")
+    business_id = _register(site, citizen, kind="tobacco", name=name, fill=lambda page: None)
+    officer = site.person()
+    site.sign_in(officer, OFFICER_1, at=site.lao("pao") + "/")
+    _officer_approves(site, officer, name)
+
+    month = _months_back(1)
+    _file_from_business_page(site, citizen, business_id, month, business=name, label="tobacco")
+    site.check(citizen, "tobacco-return-form")
+    citizen.locator("#f-cigarette_quantity").fill("200,000")
+    _preview(citizen)
+    due = citizen.locator("#due").locator("xpath=..").inner_text()
+    assert "18,600.00" in due, due  # 200,000 cigarettes × 9.30 satang
+    site.check(citizen, "tobacco-return-preview")
+    _submit_return(citizen)
+    assert re.search(r"18,600\.00", citizen.locator("main").inner_text())
+    filed = [r for r in _returns(lao, "tobacco") if r["business__name"] == name]
+    assert [(r["period"], r["amount_due"]) for r in filed] == [(month, Decimal("18600.00"))]
+    _no_raw_codes(citizen, "cigarette", "tobacco_tax", "filed")
+    site.check(citizen, "tobacco-return")
+
+    # The rates it was charged at, as the PAO recorded them.
+    officer.goto(site.lao("pao") + "/pao/returns/")
+    _click(officer, re.compile("อัตราและหลักเกณฑ์การยื่นแบบ|Rates and filing rules"), role="link")
+    officer.wait_for_url(re.compile(r"/pao/ordinances/$"))
+    _no_raw_codes(officer, "cigarette", "tobacco_tax", "room_rent")
+    site.check(officer, "officer-ordinances")
+
+
+# --- an additional return after payment, and the approver's assessment -------------------------------------
+
+def _arrange_filed_hotel_return(lao, name: str) -> tuple[int, int]:
+    """Arranged, not walked (the hotel journey walks it): an approved hotel of the citizen with last month's
+    return filed, 100,000 baht of room rent (2,000.00 baht of fee)."""
+    from django.contrib.auth import get_user_model
+
+    from tenant_apps.businesses.models import BusinessStatus
+    from tenant_apps.businesses.services import business_register
+    from tenant_apps.pao_filing.services import return_file
+
+    def work():
+        owner = get_user_model().objects.get(national_id=CITIZEN)
+        business = business_register(actor=owner, kind="hotel", name=name, address="7 ถนนยันตรกิจโกศล",
+                                     owner_type="person", owner_id_number=CITIZEN, owner_name="นายสมชาย ใจดี",
+                                     licence_number="L-7", operating_since=_months_back(14), rooms=12)
+        business.status = BusinessStatus.APPROVED
+        business.save(update_fields=["status"])
+        ret = return_file(business=business, period=_months_back(1), actor=owner,
+                          data={"room_rent_total": "100000", "nights_total": "120"})
+        return business.pk, ret.pk
+
+    return _in_schema(lao, work)
+
+
+def _left_to_pay(page) -> str:
+    pay = page.locator("#pay-h").locator("xpath=..").inner_text()
+    return re.search(r"(?:ยอดที่ต้องชำระ|Amount due)\s*:\s*([\d,]+\.\d\d)", pay).group(1)
+
+
+def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides(site):
+    lao = site.laos["pao"]
+    name = "โรงแรมแก้ไขแบบทดสอบ"
+    month = _months_back(1)
+    business_id, original_id = _arrange_filed_hotel_return(lao, name)
+
+    # --- the citizen pays the return, through the bank ------------------------------------------------
+    citizen = site.person()
+    site.sign_in(citizen, CITIZEN, at=site.lao("pao") + "/")
+    _open_business(site, citizen, business_id, name)
+    citizen.get_by_role("link", name=re.compile(r"^(ดู|See) ")).first.click()
+    citizen.wait_for_url(re.compile(rf"/returns/{original_id}/$"))
+    citizen.get_by_role("link", name=re.compile("ชำระเงิน|Pay: Thai QR")).click()
+    citizen.wait_for_url(re.compile(r"/pay/[^/]+/$"))
+    assert _bank_pays(site, citizen)["amount"] == Decimal("2000.00")
+
+    # --- an additional return: the month comes to 120,000 baht of rent ------------------------------------
+    _open_business(site, citizen, business_id, name)
+    row = citizen.locator("#months tr", has_text=_thai_month(month))
+    row.get_by_role("link", name=re.compile("แก้ไข|Correct")).click()
+    citizen.wait_for_url(re.compile(rf"/returns/{original_id}/additional/$"))
+    assert _thai_month(month) in citizen.locator("main .lead").inner_text()
+    _key_page(site, citizen, "additional-return-form")
+    citizen.locator("#f-room_rent_total").fill("120000")
+    citizen.locator("#f-nights_total").fill("140")
+    _preview(citizen)
+    due = citizen.locator("#due").locator("xpath=..")
+    assert _fact(due, "ยื่นไว้แล้ว|Already declared") == "2,000.00"
+    assert _fact(due, "ส่วนต่าง|Difference") == "400.00"
+    site.check(citizen, "additional-return-preview")
+    _submit_return(citizen)
+    additional_id = int(re.search(r"/returns/(\d+)/$", citizen.url).group(1))
+    assert additional_id != original_id
+    assert _left_to_pay(citizen) == "400.00", "only the difference is asked for"
+    assert re.search("ชำระแล้ว|already paid", citizen.locator("#pay-h").locator("xpath=..").inner_text())
+    _no_raw_codes(citizen, "additional")
+    _key_page(site, citizen, "additional-return")
+    citizen.get_by_role("link", name=re.compile("ชำระเงิน|Pay: Thai QR")).click()
+    citizen.wait_for_url(re.compile(r"/pay/[^/]+/$"))
+    assert _fact(citizen, "จำนวนเงิน|Amount").startswith("400.00")
+    site.check(citizen, "additional-return-slip")
+
+    # --- the approver assesses the month at 3,000.00 baht of fee -------------------------------------------
+    approver = site.person()
+    site.sign_in(approver, OFFICER_2, at=site.lao("pao") + "/")
+    approver.locator("header").get_by_role("link", name=re.compile("แบบที่รอตรวจสอบ|Returns to review")).click()
+    approver.wait_for_url(re.compile(r"/pao/returns/$"))
+    _no_raw_codes(approver, "additional", "original")
+    _key_page(site, approver, "returns-queue")
+    row = approver.locator("tr", has_text=name).filter(has_text=re.compile("แบบยื่นเพิ่มเติม|Additional return"))
+    row.get_by_role("link", name=re.compile("ตรวจสอบ|Review")).click()
+    approver.wait_for_url(re.compile(rf"/pao/returns/hotel/{additional_id}/$"))
+    assert "120,000.00" in approver.locator("#declared-h").locator("xpath=..").inner_text()
+    site.check(approver, "review")
+    approver.locator("#reason").fill("ตรวจสอบทะเบียนผู้พักแล้ว ค่าเช่าห้องพักของเดือนนี้รวม 150,000 บาท")
+    approver.locator("#tax_amount").fill("3000")
+    approver.locator("#tax_amount").press("Enter")  # Enter decides nothing
+    approver.wait_for_timeout(500)
+    assert approver.url.endswith(f"/pao/returns/hotel/{additional_id}/")
+    statuses = {r["pk"]: r["status"] for r in _returns(lao, "hotel")}
+    assert statuses[additional_id] == "filed" and statuses[original_id] == "filed", "Enter must not decide"
+    _click(approver, re.compile("^(ประเมิน|Assess)$"))
+    approver.wait_for_url(re.compile(r"/pao/returns/$"))
+    assessed = {r["pk"]: r for r in _returns(lao, "hotel")}[additional_id]
+    assert (assessed["status"], assessed["assessed_tax_amount"], assessed["amount_due"]) == (
+        "assessed", Decimal("3000.00"), Decimal("1000.00"))
+    approver.goto(f"{site.lao('pao')}/pao/returns/hotel/{additional_id}/")
+    assert re.search("อบจ. ประเมินภาษีแล้ว|Assessed by the PAO", approver.locator("main .lead").inner_text())
+    assert _fact(approver, "ภาษีที่ประเมิน|Assessed tax").startswith("3,000.00")
+    assert not approver.get_by_role("button", name=re.compile("^(ประเมิน|Assess)$")).count(), "decided once"
+    site.check(approver, "review-assessed")
+
+    # --- the filer sees it, and what is left to pay ------------------------------------------------------------
+    citizen.goto(f"{site.lao('pao')}/businesses/{business_id}/returns/{additional_id}/")
+    main = citizen.locator("main").inner_text()
+    assert "ค่าเช่าห้องพักของเดือนนี้รวม 150,000 บาท" in main  # the approver's reason
+    assert _fact(citizen, "ภาษีที่ประเมิน|Assessed tax").startswith("3,000.00")
+    assert _left_to_pay(citizen) == "1,000.00", "3,000 assessed, 2,000 paid"
+    _no_raw_codes(citizen, "assessed")
+    _key_page(site, citizen, "additional-return-assessed")
+
+    # --- the audit trail says it in words ----------------------------------------------------------------
+    approver.locator("header").get_by_role("link", name=re.compile("บันทึกการใช้งาน|Audit trail")).click()
+    approver.wait_for_url(re.compile(r"/officers/audit/$"))
+    trail = approver.locator("main").inner_text()
+    assert f"{name} · {_thai_month(month)}" in trail, "the return's month, in the Buddhist era"
+    assert re.search("ประเมิน|assessed", trail)
+    _no_raw_codes(approver, "return_assess", "hotel_fee", "sign_in")
+    _key_page(site, approver, "audit-trail")
+    for action, codes in (("ordinance_rate_recorded", ("room_rent", "cigarette", "petrol")),
+                          ("filing_rule_recorded", ("hotel_fee", "petroleum_tax", "tobacco_tax"))):
+        approver.locator("#action").select_option(action)
+        _click(approver, re.compile("^(แสดง|Show)$"))
+        approver.wait_for_url(re.compile(rf"\?action={action}$"))
+        assert approver.locator("tbody tr").count() >= 3
+        _no_raw_codes(approver, *codes)
+        site.check(approver, f"audit-trail-{action}")
