@@ -114,6 +114,8 @@ def business_page(request, business_id):
                 key_id = request.POST.get("key", "")
                 key = get_object_or_404(business.api_keys, pk=int(key_id) if key_id.isascii() and key_id.isdigit()
                                         and len(key_id) < 19 else None)  # an id, or nothing (404)
+                if request.POST.get("confirmed") != "1":  # irreversible: asked on a page (the site runs no inline script)
+                    return render(request, "pao_filing/confirm_revoke_key.html", {"business": business, "key": key})
                 api_key_revoke(key=key, actor=request.user, request=request)
                 messages.success(request, _("Key revoked."))
             elif request.POST.get("operation") == "add_filer":
@@ -123,10 +125,14 @@ def business_page(request, business_id):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
     filed = {ret.period: ret for ret in returns_of(business).filter(kind=ReturnKind.ORIGINAL)}
+    from tenant_apps.billing.selectors import payment_links
+
+    source = f"{SPECS[business.kind].revenue}.return"  # one obligation per month: what is left of it, or paid
     return render(request, "pao_filing/business.html", {
         "business": business, "returns": returns_of(business), "new_key": new_key,
         "keys": business.api_keys.all(), "events": business.events.all()[:20],
-        "months": [(month, filed.get(month)) for month in _recent_months(business)],
+        "months": [(month, filed.get(month), payment_links(source=source, source_id=filed[month].pk)
+                    if month in filed else None) for month in _recent_months(business)],
     })
 
 

@@ -381,6 +381,32 @@ def test_a_hotel_registers_files_by_totals_and_by_guest_list_pays_and_gets_its_r
     _no_raw_codes(citizen)
     site.check(citizen, "hotel-return-guest-list")
 
+    # --- the business page: each month's state, and a key for the hotel's own software -----------------------
+    _open_business(site, citizen, business_id, name)
+    months = citizen.locator("#months")
+    assert re.search("ชำระแล้ว|paid", months.locator("tr", has_text=_thai_month(totals_month)).inner_text())
+    left = months.locator("tr", has_text=_thai_month(list_month)).inner_text()
+    assert re.search(r"(ค้างชำระ|left to pay) [\d,]+\.\d\d", left), left
+    citizen.locator("#key-name").fill("ระบบ PMS ของโรงแรม")
+    _click(citizen, re.compile("^(ออกกุญแจ API|Issue a key)$"))
+    key = re.search(r"lsk_\S+", citizen.locator("main [role=status] code").inner_text()).group(0)
+    site.check(citizen, "business-new-key")
+    _click(citizen, re.compile("^(เพิกถอน|Revoke) ระบบ PMS ของโรงแรม$"))
+    assert _key_works(site, business_id, key), "'Revoke' asks first"
+    site.check(citizen, "business-revoke-key-confirm")
+    _click(citizen, re.compile("^(เพิกถอนกุญแจ|Revoke the key)$"))
+    assert re.search("เพิกถอนแล้ว|revoked", citizen.locator("main").inner_text())
+    assert not _key_works(site, business_id, key)
+    site.check(citizen, "business-key-revoked")
+
+
+def _key_works(site, business_id: int, key: str) -> bool:
+    """The hotel's own software calling the API with its key."""
+    answer = requests.get(f"{site.lao('pao')}/api/businesses/{business_id}/returns/", timeout=30,
+                          headers={"Authorization": f"Api-Key {key}"})
+    assert answer.status_code in (200, 401, 403), answer.status_code
+    return answer.status_code == 200
+
 
 def _be(day: datetime.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
