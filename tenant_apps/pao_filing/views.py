@@ -304,8 +304,11 @@ def registration_queue(request):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
         return redirect("pao:registrations")
-    return render(request, "pao_filing/registrations.html", {
-        "pending": Business.objects.filter(status=BusinessStatus.PENDING).order_by("registered_at")})
+    pending = list(Business.objects.filter(status=BusinessStatus.PENDING).order_by("registered_at"))
+    fuels = dict(FUEL_CHOICES)
+    for business in pending:  # what the officer checks against the licence, in words
+        business.fuel_labels = [str(fuels.get(kind, kind)) for kind in business.fuel_kinds]
+    return render(request, "pao_filing/registrations.html", {"pending": pending})
 
 
 @officer_required(Action.VIEW_RETURNS)

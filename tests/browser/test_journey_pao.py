@@ -60,6 +60,12 @@ def _returns(lao, kind: str) -> list[dict]:
         "pk", "period", "kind", "status", "tax_amount", "amount_due", "assessed_tax_amount", "business__name")))
 
 
+def _business_status(lao, name: str) -> str:
+    from tenant_apps.businesses.models import Business
+
+    return _in_schema(lao, lambda: Business.objects.get(name=name).status)
+
+
 def _key_page(site, page, name):
     """A page people often open on a phone: checked at the desktop size and at 390 px."""
     site.check(page, name)
@@ -203,9 +209,15 @@ def _officer_approves(site, officer, name: str):
     officer.wait_for_url(re.compile(r"/pao/registrations/$"))
     site.check(officer, "officer-registrations")
     card = officer.locator("section.card", has_text=name)
+    card.get_by_label(re.compile("หมายเหตุ|Note")).fill("ตรวจใบอนุญาตและที่ตั้งแล้ว")
+    card.get_by_label(re.compile("หมายเหตุ|Note")).press("Enter")  # Enter decides nothing
+    officer.wait_for_timeout(500)
+    assert card.get_by_label(re.compile("หมายเหตุ|Note")).input_value() == "ตรวจใบอนุญาตและที่ตั้งแล้ว", "not sent"
+    assert _business_status(site.laos["pao"], name) == "pending"
     card.get_by_role("button", name=re.compile("^(อนุมัติ|Approve)$")).click()
     officer.wait_for_url(re.compile(r"/pao/registrations/$"))
     assert name not in officer.locator("main").inner_text()
+    assert _business_status(site.laos["pao"], name) == "approved"
     site.check(officer, "officer-registration-approved")
 
 
@@ -551,9 +563,15 @@ def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides
     _open_business(site, citizen, business_id, name)
     citizen.get_by_role("link", name=re.compile(r"^(ดู|See) ")).first.click()
     citizen.wait_for_url(re.compile(rf"/returns/{original_id}/$"))
+    site.check(citizen, "return-before-payment")
     citizen.get_by_role("link", name=re.compile("ชำระเงิน|Pay: Thai QR")).click()
     citizen.wait_for_url(re.compile(r"/pay/[^/]+/$"))
+    site.check(citizen, "slip-before-payment")
     assert _bank_pays(site, citizen)["amount"] == Decimal("2000.00")
+    citizen.reload()
+    assert re.search("ชำระแล้ว|Paid", citizen.locator("main").inner_text())  # the slip says so, with the receipt
+    assert citizen.locator("main a[href$='/receipt.pdf']").count() == 1
+    site.check(citizen, "slip-paid")
 
     # --- an additional return: the month comes to 120,000 baht of rent ------------------------------------
     _open_business(site, citizen, business_id, name)
@@ -602,6 +620,9 @@ def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides
     assert statuses[additional_id] == "filed" and statuses[original_id] == "filed", "Enter must not decide"
     _click(approver, re.compile("^(ประเมิน|Assess)$"))
     approver.wait_for_url(re.compile(r"/pao/returns/$"))
+    waiting = approver.locator("tr", has_text=name).filter(has_text=re.compile("แบบยื่นเพิ่มเติม|Additional return"))
+    assert waiting.count() == 0, "decided: no longer waiting"
+    site.check(approver, "returns-queue-after-assessment")
     assessed = {r["pk"]: r for r in _returns(lao, "hotel")}[additional_id]
     assert (assessed["status"], assessed["assessed_tax_amount"], assessed["amount_due"]) == (
         "assessed", Decimal("3000.00"), Decimal("1000.00"))
