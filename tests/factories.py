@@ -25,3 +25,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         user.set_password(extracted or PASSWORD)
         if create:
             user.save(update_fields=["password"])
+
+
+def lao_forget(dla_code: str) -> None:
+    """Undo a LAO a test committed for itself (its schema, registry row, domains, events, national sums), so
+    nothing of it reaches another test or the next run of a reused test database."""
+    from django.db import connection
+
+    from shared_apps.ledger.models import RevenueDaily
+    from tenants.models import LAO
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{dla_code}" CASCADE')
+    for lao in LAO.objects.filter(dla_code=dla_code):
+        RevenueDaily.objects.filter(lao=lao).delete()
+        lao.domains.all().delete()
+        lao.events.all().delete()
+        lao.delete()

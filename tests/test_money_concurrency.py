@@ -82,14 +82,9 @@ def _forget(LAO):
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.models import Session
 
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{MONEY_LAO}" CASCADE')
-    for lao in LAO.objects.filter(dla_code=MONEY_LAO):
-        RevenueDaily.objects.filter(lao=lao).delete()
-        lao.domains.all().delete()
-        lao.events.all().delete()
-        lao.delete()
+    from tests.factories import lao_forget
+
+    lao_forget(MONEY_LAO)
     Session.objects.all().delete()  # this module's officer session; other tests' sessions are rolled back
     # Raw: the ORM would also cascade into LAO apps' tables, which the public schema does not have.
     with connection.cursor() as cursor:

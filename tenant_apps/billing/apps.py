@@ -8,3 +8,6 @@ class BillingConfig(AppConfig):
     name = "tenant_apps.billing"
     label = "billing"
     verbose_name = _("Billing")
+
+    def ready(self):
+        from . import lookups  # noqa: F401 — registers field__any for the statement file's many ids

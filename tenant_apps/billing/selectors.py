@@ -13,8 +13,7 @@ def obligation_for(*, source: str, source_id: int) -> Obligation | None:
 def invoice_for(*, source: str, source_id: int) -> Invoice | None:
     """The invoice that stands for an obligation: the open one, else the last paid one."""
     invoices = Invoice.objects.filter(source=source, source_id=source_id).exclude(status=InvoiceStatus.CANCELLED)
-    return invoices.order_by("-status", "-id").filter(status=InvoiceStatus.OPEN).first() or invoices.order_by(
-        "-id").first()
+    return invoices.filter(status=InvoiceStatus.OPEN).first() or invoices.order_by("-id").first()
 
 
 def payment_links(*, source: str, source_id: int) -> dict:

@@ -24,8 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F as models_F
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
@@ -38,16 +37,11 @@ from tenant_apps.officers.access import Action, require
 from .models import (EntryKind, Invoice, InvoiceStatus, LedgerEntry, Obligation, ObligationEntry, Payment,
                      PaymentChannel, PaymentException, PaymentMethod, PaymentSettings, Receipt, ReceiptCounter,
                      Refund)
-from .obligations import MAX_PAYABLE, ZERO, accrual, months_on, pay_by, payable_on, payable_until, \
-    surcharge_between
-from . import lookups  # noqa: F401 — registers field__any
+from .obligations import MAX_PAYABLE, ZERO, accrual, months_on, pay_by, payable_on, surcharge_between
 from .signals import invoice_paid
 
 logger = logging.getLogger(__name__)
 BANK_OFFICER = "ระบบรับชำระเงินผ่านธนาคาร"
-
-__all__ = ["payable_until", "payable_on"]
-
 
 def payment_settings() -> PaymentSettings:
     return PaymentSettings.objects.filter(pk=1).first() or PaymentSettings(pk=1)
@@ -773,7 +767,7 @@ def credits_set_off(*, payer_key: str, actor=None, request=None, today: datetime
     moves = 0
     with transaction.atomic():
         candidates = Obligation.objects.filter(payer_key=payer_key).exclude(
-            charged=models_F("paid") + models_F("credited") - models_F("refunded")).values_list("pk", flat=True)
+            charged=F("paid") + F("credited") - F("refunded")).values_list("pk", flat=True)
         obligations = _lock_all(candidates)
         for obligation in obligations.values():
             if obligation.balance > 0:

@@ -102,20 +102,10 @@ PASSCODE = "24681357"
 
 
 def _drop_journey_laos():
-    from django.db import connection
+    from tests.factories import lao_forget
 
-    from shared_apps.ledger.models import RevenueDaily
-    from tenants.models import LAO
-
-    connection.set_schema_to_public()
     for code, _model, _host, _name in JOURNEY_LAOS.values():
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{code}" CASCADE')
-        for lao in LAO.objects.filter(dla_code=code):
-            RevenueDaily.objects.filter(lao=lao).delete()
-            lao.domains.all().delete()
-            lao.events.all().delete()
-            lao.delete()
+        lao_forget(code)
 
 
 def _person(pid: str):
@@ -307,3 +297,76 @@ def site(live, journey_laos, chromium):
     yield journey
     for context in journey.contexts:
         context.close()
+
+
+# --- helpers the journeys share -----------------------------------------------------------------------
+
+def on_own_connection(call):
+    """Run `call` on a thread of its own: what it writes is committed (the live server sees it) and what it
+    reads includes what the server committed — the test's own connection is inside a transaction that is
+    rolled back."""
+    import threading
+
+    from django.db import connections
+
+    box = {}
+
+    def run():
+        try:
+            box["result"] = call()
+        except Exception as error:  # noqa: BLE001 — raised again in the test's thread
+            box["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
+def in_schema(lao, work):
+    """`on_own_connection` inside a journey LAO's schema: read (or arrange) its rows."""
+    from django_tenants.utils import schema_context
+
+    def run():
+        with schema_context(lao.schema_name):
+            return work()
+
+    return on_own_connection(run)
+
+
+def key_page(site, page, name):
+    """A page people often open on a phone: checked at the desktop size and at 390 px."""
+    site.check(page, name)
+    if not page.phone:
+        size = page.viewport_size
+        page.set_viewport_size(PHONE)
+        page.phone = True
+        try:
+            site.check(page, name)
+        finally:
+            page.phone = False
+            page.set_viewport_size(size)
+
+
+def fetch_pdf(page, href) -> bytes:
+    """What the browser gets for a PDF link, fetched by the page itself (its cookies, its name resolution:
+    headless Chromium would download it rather than show it)."""
+    import base64
+    from urllib.parse import urljoin
+
+    answer = page.evaluate("""async (href) => {
+        const response = await fetch(href, {credentials: 'same-origin'});
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return {status: response.status, type: response.headers.get('content-type'), body: btoa(binary)};
+    }""", urljoin(page.url, href))
+    assert answer["status"] == 200, (href, answer["status"])
+    assert answer["type"] == "application/pdf", answer["type"]
+    body = base64.b64decode(answer["body"])
+    assert body.startswith(b"%PDF-")
+    return body

@@ -3,18 +3,19 @@ the citizen applies with a wrong file first, types Buddhist-era dates and submit
 asks for more information, the citizen gives it and resubmits; the opinion, the approver's order, the fee
 at the counter (confirmed, with its receipt), the permit PDF and its public verification page; revocation
 (confirmed), after which the verification page says so."""
-import base64
 import datetime
 import io
 import re
-import threading
 from decimal import Decimal
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, PHONE
+from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2
+from tests.browser.conftest import fetch_pdf as _pdf
+from tests.browser.conftest import in_schema as _in_schema
+from tests.browser.conftest import key_page as _key_page
 
 pytestmark = pytest.mark.django_db
 
@@ -34,31 +35,6 @@ def _be(day: datetime.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
-def _in_schema(lao, work):
-    """Read (or arrange) rows of a journey LAO from a connection of its own, outside the test's transaction,
-    so what the live server committed is seen and what is arranged here is committed for it."""
-    from django.db import connection
-    from django_tenants.utils import schema_context
-
-    result, errors = [], []
-
-    def run():
-        try:
-            with schema_context(lao.schema_name):
-                result.append(work())
-        except Exception as error:  # handed back to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
 def _applications(lao) -> list:
     from tenant_apps.advertising.models import Application
 
@@ -74,40 +50,9 @@ def _arrange_conditions(lao):
                                                       apply_days_ahead=0, max_days=30))
 
 
-def _key_page(site, page, name):
-    """A page people often open on a phone: checked at the desktop size and at 390 px."""
-    site.check(page, name)
-    if not page.phone:
-        size = page.viewport_size
-        page.set_viewport_size(PHONE)
-        page.phone = True
-        try:
-            site.check(page, name)
-        finally:
-            page.phone = False
-            page.set_viewport_size(size)
-
-
 def _submit(page, name):
     page.get_by_role("button", name=name, exact=True).click()
     page.wait_for_load_state("load")
-
-
-def _pdf(page, href) -> bytes:
-    """What the browser gets for a PDF link, fetched by the page itself (its cookies, its name resolution:
-    headless Chromium would download it rather than show it)."""
-    answer = page.evaluate("""async (href) => {
-        const response = await fetch(href, {credentials: 'same-origin'});
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        let binary = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return {status: response.status, type: response.headers.get('content-type'), body: btoa(binary)};
-    }""", urljoin(page.url, href))
-    assert answer["status"] == 200, (href, answer["status"])
-    assert answer["type"] == "application/pdf", answer["type"]
-    body = base64.b64decode(answer["body"])
-    assert body.startswith(b"%PDF-")
-    return body
 
 
 def _pdf_text(body: bytes) -> str:

@@ -4,40 +4,17 @@ import secrets
 
 import pytest
 
+from tests.browser.conftest import on_own_connection
+from tests.factories import lao_forget
+
 pytestmark = pytest.mark.django_db
 REGISTERED = "6549991"
-
-
-def on_own_connection(call):
-    """Run `call` on a thread of its own, so what it writes is committed and the live server sees it (the
-    test's own connection is inside a transaction that is rolled back)."""
-    import threading
-
-    from django.db import connections
-
-    box = {}
-
-    def run():
-        try:
-            box["result"] = call()
-        except Exception as error:  # noqa: BLE001 — raised again in the test's thread
-            box["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
 
 
 @pytest.fixture
 def registered_lao(journey_laos):
     """A LAO as the registry import leaves it (no schema yet), committed, and gone after the test."""
     from django.contrib.auth.models import Group
-    from django.db import connection
 
     from tenants.apps import DLA_ADMINISTRATORS
     from tenants.models import LAO
@@ -53,19 +30,10 @@ def registered_lao(journey_laos):
         admin.groups.add(Group.objects.get(name=DLA_ADMINISTRATORS))
         return lao, admin
 
-    def forget():
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{REGISTERED}" CASCADE')
-        for row in LAO.objects.filter(dla_code=REGISTERED):
-            row.domains.all().delete()
-            row.events.all().delete()
-            row.delete()
-
-    on_own_connection(forget)
+    on_own_connection(lambda: lao_forget(REGISTERED))
     lao, admin = on_own_connection(arrange)
     yield lao, admin, password
-    on_own_connection(forget)
+    on_own_connection(lambda: lao_forget(REGISTERED))
 
 
 def test_a_dla_administrator_onboards_a_lao_and_its_site_answers(site, registered_lao):

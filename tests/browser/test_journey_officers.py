@@ -6,7 +6,7 @@ from base64 import b32decode
 import pytest
 from django.core import mail
 
-from tests.browser.conftest import OFFICER_1
+from tests.browser.conftest import OFFICER_1, key_page
 
 pytestmark = pytest.mark.django_db
 
@@ -89,4 +89,8 @@ def test_the_english_switch_keeps_english_across_the_officer_pages(site):
                  "billing/statements/", "advertising/officers/"):
         admin.goto(site.lao("sao") + "/" + path)
         assert admin.locator("html").get_attribute("lang") == "en", path
-        site.check(admin, f"english-{path.strip('/').replace('/', '-')}")
+        name = f"english-{path.strip('/').replace('/', '-')}"
+        if path.startswith("billing/"):  # the money pages a finance officer opens at the counter: phone too
+            key_page(site, admin, name)
+        else:
+            site.check(admin, name)

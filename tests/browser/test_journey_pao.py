@@ -3,22 +3,22 @@ tobacco trader, an officer approves them, the citizen files by totals and by gue
 the stock statement (a wrong balance first), previews and submits, opens the pay-in slip and its PDF, is paid
 through the bank endpoint and finds the receipt, its PDF and its public page; an additional return after the
 payment asks only for the difference, and the approver's assessment is seen on both sides."""
-import base64
 import datetime
 import hashlib
 import hmac
 import io
 import json
 import re
-import threading
 from decimal import Decimal
-from urllib.parse import urljoin
 
 import pytest
 import requests
 from django.utils import timezone
 
 from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, PHONE
+from tests.browser.conftest import fetch_pdf as _pdf
+from tests.browser.conftest import in_schema as _in_schema
+from tests.browser.conftest import key_page as _key_page
 
 pytestmark = pytest.mark.django_db
 
@@ -27,30 +27,6 @@ _transactions = iter(range(1, 10_000))
 
 
 # --- helpers --------------------------------------------------------------------------------------------
-
-def _in_schema(lao, work):
-    """Read rows of a journey LAO from a connection of its own, outside the test's transaction, so what the
-    live server committed is seen."""
-    from django.db import connection
-    from django_tenants.utils import schema_context
-
-    result, errors = [], []
-
-    def run():
-        try:
-            with schema_context(lao.schema_name):
-                result.append(work())
-        except Exception as error:  # handed back to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
 
 
 def _returns(lao, kind: str) -> list[dict]:
@@ -66,40 +42,9 @@ def _business_status(lao, name: str) -> str:
     return _in_schema(lao, lambda: Business.objects.get(name=name).status)
 
 
-def _key_page(site, page, name):
-    """A page people often open on a phone: checked at the desktop size and at 390 px."""
-    site.check(page, name)
-    if not page.phone:
-        size = page.viewport_size
-        page.set_viewport_size(PHONE)
-        page.phone = True
-        try:
-            site.check(page, name)
-        finally:
-            page.phone = False
-            page.set_viewport_size(size)
-
-
 def _click(page, name, *, role="button"):
     page.get_by_role(role, name=name).first.click()
     page.wait_for_load_state("load")
-
-
-def _pdf(page, href) -> bytes:
-    """What the browser gets for a PDF link, fetched by the page itself (its cookies, its name resolution:
-    headless Chromium would download it rather than show it)."""
-    answer = page.evaluate("""async (href) => {
-        const response = await fetch(href, {credentials: 'same-origin'});
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        let binary = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return {status: response.status, type: response.headers.get('content-type'), body: btoa(binary)};
-    }""", urljoin(page.url, href))
-    assert answer["status"] == 200, (href, answer["status"])
-    assert answer["type"] == "application/pdf", answer["type"]
-    body = base64.b64decode(answer["body"])
-    assert body.startswith(b"%PDF-")
-    return body
 
 
 def _pdf_text(body: bytes) -> str:
