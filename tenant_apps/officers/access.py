@@ -37,6 +37,13 @@ class Action:
     VIEW_APPLICATIONS = "view_applications"
     CHECK_REMOVAL = "check_removal"
     MANAGE_ADVERTISING_POLICY = "manage_advertising_policy"
+    # the officer's workplace (issue 12)
+    VIEW_MONEY = "view_money"  # collections, compliance and aged balances at a glance
+    VIEW_FINANCE_REGISTERS = "view_finance_registers"  # daily summary, receipt register, receivables
+    SIGN_DAILY_SUMMARY = "sign_daily_summary"  # รายงานสรุปการรับเงินประจำวัน: the finance officer signs it off
+    EXPORT_ELAAS = "export_elaas"  # receipts for DLA's accounting system e-LAAS
+    MANAGE_REVENUE_CODES = "manage_revenue_codes"  # this LAO's e-LAAS revenue classification
+    REVEAL_NATIONAL_ID = "reveal_national_id"  # the full ID behind a masked one, audited
 
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -55,6 +62,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_APPLICATIONS: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
     Action.CHECK_REMOVAL: frozenset({Role.CLERK}),
     Action.MANAGE_ADVERTISING_POLICY: frozenset({Role.LAO_ADMIN}),
+    Action.VIEW_MONEY: frozenset({Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
+    Action.VIEW_FINANCE_REGISTERS: frozenset({Role.FINANCE, Role.LAO_ADMIN, OBSERVER}),
+    Action.SIGN_DAILY_SUMMARY: frozenset({Role.FINANCE}),
+    Action.EXPORT_ELAAS: frozenset({Role.FINANCE}),
+    Action.MANAGE_REVENUE_CODES: frozenset({Role.FINANCE, Role.LAO_ADMIN}),
+    Action.REVEAL_NATIONAL_ID: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN}),
 }
 ACTION_LABELS = {
     Action.MANAGE_OFFICERS: gettext_lazy("manage officers and their roles"),
@@ -72,6 +85,12 @@ ACTION_LABELS = {
     Action.VIEW_APPLICATIONS: gettext_lazy("see the applications made to this LAO"),
     Action.CHECK_REMOVAL: gettext_lazy("confirm that notices were removed"),
     Action.MANAGE_ADVERTISING_POLICY: gettext_lazy("set this LAO's advertising conditions"),
+    Action.VIEW_MONEY: gettext_lazy("see this LAO's collections and balances at a glance"),
+    Action.VIEW_FINANCE_REGISTERS: gettext_lazy("read the daily summary, the receipt register and the receivables"),
+    Action.SIGN_DAILY_SUMMARY: gettext_lazy("sign off the daily summary of money received"),
+    Action.EXPORT_ELAAS: gettext_lazy("export receipts for e-LAAS"),
+    Action.MANAGE_REVENUE_CODES: gettext_lazy("set this LAO's e-LAAS revenue codes"),
+    Action.REVEAL_NATIONAL_ID: gettext_lazy("see a person's full national ID"),
 }
 ROLE_LABELS = {**{role.value: role.label for role in Role},
                OBSERVER: gettext_lazy("Provincial office (read-only)")}
