@@ -74,6 +74,8 @@ class AuditEvent(models.Model):
         REFUND_REFUNDED = "refund_refunded", _("Refund completed")
         REFUND_ERROR = "refund_error", _("Refund failed")
         PAYMENT_SETTINGS_CHANGED = "payment_settings_changed", _("Payment settings changed")
+        # the officer's workplace
+        NATIONAL_ID_REVEALED = "national_id_revealed", _("Full national ID shown to an officer")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
