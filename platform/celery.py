@@ -1,10 +1,35 @@
-"""The Celery app. With no CELERY_BROKER_URL, tasks run eagerly in the caller (development, tests)."""
+"""The Celery app, aware of the LAO schemas (tenant-schemas-celery).
+
+A task sent while a LAO's schema is in use (a request on the LAO's host, `schema_context(...)`) carries that
+schema's name in a message header, and the worker runs it in that schema; one sent from the public schema runs in
+the public schema. With no CELERY_BROKER_URL, tasks run eagerly in the caller (development, tests), through the
+same schema switch.
+
+Worker:  celery -A localservice.celery worker
+Beat:    celery -A localservice.celery beat   (the daily jobs below, in the public schema; each fans out per LAO)
+"""
 import os
 
-from celery import Celery
+from celery.schedules import crontab
+from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localservice.settings")
 
-app = Celery("localservice")
+app = CeleryApp("localservice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Daily jobs (Asia/Bangkok, CELERY_TIMEZONE). Each runs in the public schema and queues or does per-LAO work;
+# the schedule is in code, so `celery beat` with the default scheduler needs no tables.
+app.conf.beat_schedule = {
+    "advertising-permit-reminders": {
+        "task": "tenants.tasks.daily_command",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"name": "advertising_reminders"},
+    },
+    "reconcile-bank-inbox": {
+        "task": "tenants.tasks.daily_command",
+        "schedule": crontab(hour=6, minute=30),
+        "kwargs": {"name": "reconcile_inbox"},
+    },
+}
