@@ -116,7 +116,7 @@ def test_password_and_totp_sign_in_on_the_lao_host(client, sao):
 
     response = post_login(client, sao, user.username, PASSWORD, code_for(device))
 
-    assert response.status_code == 302 and response["Location"] == "/officers/"
+    assert response.status_code == 302 and response["Location"] == "/officer/"  # the officer home
     assert client.get("/officers/audit/", HTTP_HOST=sao.host).status_code == 200
     with schema_context(sao.schema_name):
         event = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN, actor=user).get()

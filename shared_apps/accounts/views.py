@@ -129,7 +129,7 @@ def login_page(request):
                 form.add_error("otp_token", _("That code is wrong or too old, or no authenticator is set up."))
             else:
                 services.sign_in(request, user, method="password+totp", device=device)
-                return HttpResponseRedirect(next_url or ("/officers/" if _on_lao_host(request) else "/"))
+                return HttpResponseRedirect(next_url or ("/officer/" if _on_lao_host(request) else "/"))  # the officer home
     status = 400 if form.errors else 200
     return render(request, "accounts/login.html", {"form": form, "next": next_url,
                                                    "on_lao_host": _on_lao_host(request)}, status=status)
@@ -269,7 +269,7 @@ def link_dopa(request):
         return redirect("accounts:login")
     token = services.sign_in_ticket_issue(user=request.user, host=f"{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}",
                                           auth_method="link")
-    back = request.build_absolute_uri(f"{reverse('accounts:sso')}?{urlencode({'next': '/officers/'})}")
+    back = request.build_absolute_uri(f"{reverse('accounts:sso')}?{urlencode({'next': '/officer/account/'})}")
     return HttpResponseRedirect(_central_url(f"{reverse('accounts:dopa-start')}?"
                                              f"{urlencode({'next': back, 'link': token})}"))
 

@@ -44,6 +44,7 @@ class Action:
     EXPORT_ELAAS = "export_elaas"  # receipts for DLA's accounting system e-LAAS
     MANAGE_REVENUE_CODES = "manage_revenue_codes"  # this LAO's e-LAAS revenue classification
     REVEAL_NATIONAL_ID = "reveal_national_id"  # the full ID behind a masked one, audited
+    OPEN_WORKPLACE = "open_workplace"  # the officer home, "my account" here and the officer's guide
 
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -68,6 +69,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.EXPORT_ELAAS: frozenset({Role.FINANCE}),
     Action.MANAGE_REVENUE_CODES: frozenset({Role.FINANCE, Role.LAO_ADMIN}),
     Action.REVEAL_NATIONAL_ID: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN}),
+    Action.OPEN_WORKPLACE: frozenset({Role.CLERK, Role.FINANCE, Role.APPROVER, Role.LAO_ADMIN, OBSERVER}),
 }
 ACTION_LABELS = {
     Action.MANAGE_OFFICERS: gettext_lazy("manage officers and their roles"),
@@ -91,6 +93,7 @@ ACTION_LABELS = {
     Action.EXPORT_ELAAS: gettext_lazy("export receipts for e-LAAS"),
     Action.MANAGE_REVENUE_CODES: gettext_lazy("set this LAO's e-LAAS revenue codes"),
     Action.REVEAL_NATIONAL_ID: gettext_lazy("see a person's full national ID"),
+    Action.OPEN_WORKPLACE: gettext_lazy("open the officer home of this LAO"),
 }
 ROLE_LABELS = {**{role.value: role.label for role in Role},
                OBSERVER: gettext_lazy("Provincial office (read-only)")}

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, workplace_views
 
 app_name = "officers"
 urlpatterns = [
+    path("officer/", workplace_views.home, name="home"),  # the officer home: where sign-in leads an officer
+    path("officer/account/", workplace_views.account, name="account"),
+    path("officer/guide/", workplace_views.guide, name="guide"),
     path("officers/", views.officer_list, name="list"),
     path("officers/<int:pk>/change/", views.officer_change, name="change"),
     path("officers/audit/", views.audit_list, name="audit"),

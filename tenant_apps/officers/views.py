@@ -120,7 +120,7 @@ def invitation(request, token):
         else:
             invitation_accept(token=token, user=request.user, request=request)
             messages.success(request, _("Welcome: you are now an officer of this LAO."))
-            return redirect("lao-home")  # the LAO's front page: the officers' list is for administrators
+            return redirect("officers:home")  # the officer home: what waits for the roles just accepted
         return render(request, "officers/invitation.html", context, status=400)
 
     pending_user_id = request.session.get(pending_key)
@@ -135,7 +135,7 @@ def invitation(request, token):
                 del request.session[pending_key]
                 invitation_accept(token=token, user=user, request=request)
                 messages.success(request, _("Welcome: you are now an officer of this LAO."))
-                return redirect("lao-home")
+                return redirect("officers:home")
             form.add_error("code", _("That code is wrong or too old. Try the newest one."))
         context.update(step="totp", form=form, qr_svg=account_services.totp_qr_svg(device=device),
                        secret=account_services.totp_secret_text(device=device))

@@ -31,3 +31,50 @@ def overdue_businesses(*, business_kind: str, period: datetime.date, today: date
     return list(Business.objects.filter(kind=business_kind, status__in=[BusinessStatus.APPROVED, BusinessStatus.CLOSED],
                                         operating_since__lte=month_end(period))
                 .exclude(closed_on__lt=period).exclude(pk__in=filed).order_by("name"))
+
+
+# --- the officer home's counts (issue 12): aggregates, a fixed number of queries whatever the rows -------------
+
+def returns_waiting() -> list[dict]:
+    """Per revenue: returns filed and waiting for review, when the oldest was filed and its id (two queries each)."""
+    from django.db.models import Count, Min
+
+    from tenant_apps.businesses.models import BusinessKind
+
+    rows = []
+    for kind, spec in SPECS.items():
+        waiting = spec.model.objects.filter(status=ReturnStatus.FILED)
+        oldest = waiting.order_by("filed_at", "id").values_list("pk", flat=True).first()
+        rows.append({"kind": kind, "label": BusinessKind(kind).label, "oldest_id": oldest,
+                     **waiting.aggregate(count=Count("id"), oldest=Min("filed_at"))})
+    return rows
+
+
+def registrations_waiting() -> dict:
+    """Business registrations waiting for a clerk's decision."""
+    from django.db.models import Count, Min
+
+    return Business.objects.filter(status=BusinessStatus.PENDING).aggregate(count=Count("id"),
+                                                                           oldest=Min("registered_at"))
+
+
+def filing_deadlines(*, today: datetime.date) -> list[dict]:
+    """This month's filing deadline of each revenue (the returns of last month): the day, and how many registered
+    businesses have not filed yet (or missed it, once it has passed). Two or three queries per revenue."""
+    from .periods import month_start
+
+    period = month_start(month_start(today) - datetime.timedelta(days=1))
+    rows = []
+    for kind, spec in SPECS.items():
+        rule = filing_rule_in_force(revenue=spec.revenue, on=period)
+        if rule is None:
+            continue
+        deadline = deadline_for(period, deadline_day=rule.deadline_day,
+                                moves_to_working_day=rule.moves_to_working_day)
+        filed = spec.model.objects.filter(period=period, kind=ReturnKind.ORIGINAL).values("business_id")
+        not_filed = (Business.objects.filter(kind=kind, status__in=[BusinessStatus.APPROVED, BusinessStatus.CLOSED],
+                                             operating_since__lte=month_end(period))
+                     .exclude(closed_on__lt=period).exclude(pk__in=filed).count())
+        rows.append({"kind": kind, "revenue": spec.revenue, "period": period, "deadline": deadline,
+                     "days_left": (deadline - today).days, "passed": today > deadline, "not_filed": not_filed})
+    return rows
