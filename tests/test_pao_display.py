@@ -93,6 +93,8 @@ def test_the_overdue_month_picker_speaks_thai_months_and_buddhist_years(client, 
     page = client.get("/pao/overdue/", HTTP_HOST=phrae.host).content.decode()
     assert 'type="month"' not in page
     be_year = LAST_MONTH.year + 543
-    assert re.search(rf'<option value="{LAST_MONTH:%Y-%m}" selected>[^<]+ {be_year}</option>', page)
-    older = client.get("/pao/overdue/?period=2020-01", HTTP_HOST=phrae.host).content.decode()
+    assert re.search(rf'<option value="{LAST_MONTH:%Y-%m}">[^<]+ {be_year}</option>', page)
+    older = client.get("/pao/overdue/?from=2020-01", HTTP_HOST=phrae.host).content.decode()
     assert '<option value="2020-01" selected>มกราคม 2563</option>' in older  # a month further back stays chosen
+    typed = client.get("/pao/overdue/?from=01/2563", HTTP_HOST=phrae.host).content.decode()  # BE, as typed
+    assert '<option value="2020-01" selected>มกราคม 2563</option>' in typed

@@ -167,3 +167,20 @@ def officer_deactivate(*, officer: Officer, actor, request=None) -> Officer:
     audit_record(action=AuditEvent.Action.OFFICER_DEACTIVATED, request=request, actor=actor,
                  target=str(officer.user), officer=officer.pk)
     return officer
+
+
+@transaction.atomic
+def national_id_reveal(*, actor, subject: str, page: str, request=None) -> tuple[str, str]:
+    """The full national ID behind a masked one, for an officer whose role needs it: the audit trail records
+    who saw it, when, whose ID and on which page, in the same transaction. Returns (name, national ID);
+    raises LookupError for a subject this LAO does not hold."""
+    from .identities import id_holder, masked
+
+    require(actor, Action.REVEAL_NATIONAL_ID)
+    holder = id_holder(subject)
+    if holder is None:
+        raise LookupError(subject)
+    name, national_id = holder
+    audit_record(action=AuditEvent.Action.NATIONAL_ID_REVEALED, request=request, actor=actor,
+                 target=f"{name} ({masked(national_id)})", subject=str(subject)[:40], page=str(page)[:300])
+    return name, national_id

@@ -10,6 +10,7 @@ urlpatterns = [
     path("officers/", views.officer_list, name="list"),
     path("officers/<int:pk>/change/", views.officer_change, name="change"),
     path("officers/audit/", views.audit_list, name="audit"),
+    path("officers/national-id/", views.reveal_national_id, name="reveal-id"),
     path("officers/invitations/<str:token>/", views.invitation, name="invitation"),
     path("api/officers/", api.OfficerListApi.as_view(), name="api-list"),
     path("api/officers/<int:pk>/roles/", api.OfficerRoleApi.as_view(), name="api-roles"),

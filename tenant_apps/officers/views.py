@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.http import Http404
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts import services as account_services
@@ -17,7 +19,7 @@ from shared_apps.text import TextField
 from .access import Action
 from .decorators import officer_required
 from .models import Invitation, Officer, Role
-from .services import (InvitationError, invitation_accept, invitation_check, officer_deactivate,
+from .services import (InvitationError, invitation_accept, invitation_check, national_id_reveal, officer_deactivate,
                        officer_grant_role, officer_invite, officer_revoke_role)
 
 
@@ -80,6 +82,25 @@ def audit_list(request):
         "events": audit_trail(action=action if action in AuditEvent.Action.values else "", limit=200),
         "actions": AuditEvent.Action.choices, "chosen": action,
     })
+
+
+@require_POST
+@never_cache
+@officer_required(Action.REVEAL_NATIONAL_ID)
+def reveal_national_id(request):
+    """The full national ID behind a masked one (a POST, recorded in the audit trail), then back to the page."""
+    from .identities import formatted
+
+    page = str(request.POST.get("page", ""))[:300]
+    if not page.startswith("/") or page.startswith("//") or "\\" in page:
+        page = ""  # only a page of this site
+    try:
+        name, national_id = national_id_reveal(actor=request.user, subject=str(request.POST.get("subject", ""))[:40],
+                                               page=page, request=request)
+    except LookupError:
+        raise Http404 from None
+    return render(request, "officers/national_id.html", {"name": name, "national_id": formatted(national_id),
+                                                         "back": page})
 
 
 class NewAccountForm(forms.Form):

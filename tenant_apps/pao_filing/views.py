@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shared_apps.listing import build_listing, export_listing, list_page
 from shared_apps.text import TextField
 
 from tenant_apps.advertising.forms import BuddhistDateField  # dates typed and shown in the Buddhist era
-from tenant_apps.businesses.models import Business, BusinessFiler, BusinessKind, BusinessStatus, OwnerType, TradeMode
+from tenant_apps.businesses.models import Business, BusinessFiler, BusinessKind, OwnerType, TradeMode
 from tenant_apps.businesses.services import (api_key_issue, api_key_revoke, business_decide, business_register,
                                              filer_add, is_filer)
 from tenant_apps.hotel_fee.guest_list import MAX_BYTES as MAX_GUEST_LIST_BYTES
@@ -27,7 +28,8 @@ from tenant_apps.ordinances.services import filing_rule_record, ordinance_rate_r
 
 from .models import ReturnKind
 from .periods import month_start, parse_period
-from .selectors import overdue_businesses, returns_of, review_queue
+from . import lists
+from .selectors import returns_of
 from .services import (SPECS, check_assessed_tax, figures_digest, return_file, return_file_additional,
                        return_preview, return_review, spec_for)
 
@@ -293,6 +295,13 @@ def return_page(request, business_id, return_id):
 
 # --- officers ---------------------------------------------------------------------------------------
 
+def _crumbs(request) -> list:
+    """The page's trail (officer home › … › the page), as the header menu knows it."""
+    from tenant_apps.officers.navigation import breadcrumbs_for
+
+    return breadcrumbs_for(request.resolver_match.view_name, request.lao_access)
+
+
 @officer_required(Action.REVIEW_BUSINESSES)
 def registration_queue(request):
     if request.method == "POST":
@@ -303,18 +312,23 @@ def registration_queue(request):
             messages.success(request, _("Saved."))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
-        return redirect("pao:registrations")
-    pending = list(Business.objects.filter(status=BusinessStatus.PENDING).order_by("registered_at"))
+        return redirect(request.get_full_path())  # back to the list as it was filtered
+    listing = build_listing(request, lists.REGISTRATIONS, lists.registrations())
+    if listing.export:
+        return export_listing(listing)
     fuels = dict(FUEL_CHOICES)
-    for business in pending:  # what the officer checks against the licence, in words
+    for business in listing.page:  # what the officer checks against the licence, in words
         business.fuel_labels = [str(fuels.get(kind, kind)) for kind in business.fuel_kinds]
-    return render(request, "pao_filing/registrations.html", {"pending": pending})
+    return render(request, "pao_filing/registrations.html", {
+        "listing": listing, "can_reveal": request.lao_access.allows(Action.REVEAL_NATIONAL_ID),
+        "breadcrumbs": _crumbs(request)}, status=400 if listing.errors else 200)
 
 
 @officer_required(Action.VIEW_RETURNS)
 def review_queue_page(request):
-    queues = [(kind, BusinessKind(kind).label, review_queue(business_kind=kind)) for kind in SPECS]
-    return render(request, "pao_filing/queue.html", {"queues": queues})
+    return list_page(request, lists.RETURNS, lists.returns, "pao_filing/queue.html", {
+        "can_reveal": request.lao_access.allows(Action.REVEAL_NATIONAL_ID),
+        "breadcrumbs": _crumbs(request)})
 
 
 @officer_required(Action.VIEW_RETURNS)
@@ -340,20 +354,10 @@ def review_page(request, kind, return_id):
 
 @officer_required(Action.VIEW_RETURNS)
 def overdue_page(request):
-    today = timezone.localdate()
-    last_month = (month_start(today) - datetime.timedelta(days=1)).replace(day=1)
-    try:
-        period = parse_period(request.GET.get("period") or last_month)
-    except ValueError:
-        period = last_month
-    period = min(period, last_month)
-    lists = [(kind, BusinessKind(kind).label, overdue_businesses(business_kind=kind, period=period, today=today))
-             for kind in SPECS]
-    months = [last_month]  # the picker: months by their Thai names and Buddhist-era years, never "November 2026"
-    while len(months) < 36:
-        months.append((months[-1] - datetime.timedelta(days=1)).replace(day=1))
-    return render(request, "pao_filing/overdue.html", {"period": period, "lists": lists,
-                                                       "months": months if period in months else [period, *months]})
+    """Every registered business with every month it has not filed once the month's deadline passed."""
+    return list_page(request, lists.OVERDUE, lists.overdue(today=timezone.localdate()), "pao_filing/overdue.html", {
+        "can_reveal": request.lao_access.allows(Action.REVEAL_NATIONAL_ID),
+        "breadcrumbs": _crumbs(request)})
 
 
 @officer_required(Action.MANAGE_ORDINANCES)

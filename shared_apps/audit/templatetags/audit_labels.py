@@ -90,6 +90,8 @@ def audit_details(event) -> list[str]:
     reason = detail.get("reason")
     if reason:
         shown.append(str(REASONS.get(str(reason), reason)))
+    if event.action == "national_id_revealed" and detail.get("page"):
+        shown.append(str(_("on the page %(page)s") % {"page": str(detail["page"])[:300]}))
     return shown
 
 
