@@ -406,3 +406,23 @@ def test_the_guide_is_per_lao_type_in_thai_with_english_and_text_without_picture
     for src in re.findall(r'<img src="([^"]+)"', html):
         assert src.startswith("/static/guide/"), src
     assert "/officer/guide/" in page(client, the_lao)  # linked from the home
+
+
+def test_a_refund_sent_to_the_bank_from_the_exceptions_page_leaves_the_home_count(client, sao):
+    from tenant_apps.billing.models import Refund
+
+    with schema_context(sao.schema_name):
+        money_rows()
+        oldest = Refund.objects.filter(status="created").order_by("created_at", "id").first()
+    finance, device = officer_of(sao, Role.FINANCE)
+    signed_in(client, finance, device)
+    before = panel_counts(client.get("/officer/", HTTP_HOST=sao.host))["refunds"]["Refunds to send to the bank"]
+    html = page(client, sao, "/billing/exceptions/")
+    assert 'id="refunds-h"' in html and f'name="refund" value="{oldest.pk}"' in html
+    response = client.post("/billing/exceptions/", {"action": "refund_status", "refund": oldest.pk,
+                                                    "status": "submitted"}, HTTP_HOST=sao.host)
+    assert response.status_code == 302
+    after = panel_counts(client.get("/officer/", HTTP_HOST=sao.host))["refunds"]["Refunds to send to the bank"]
+    assert (before, after) == (2, 1)
+    with schema_context(sao.schema_name):
+        assert Refund.objects.get(pk=oldest.pk).status == "submitted"

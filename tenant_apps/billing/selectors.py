@@ -36,15 +36,19 @@ def payment_links(*, source: str, source_id: int) -> dict:
 
 
 def payment_exceptions() -> dict:
-    """The finance officer's exceptions: payments that were not what was due (kept, never refused), and
-    obligations in credit waiting for a refund or a set-off."""
+    """The finance officer's exceptions: payments that were not what was due (kept, never refused), obligations
+    in credit waiting for a refund or a set-off, and refunds on their way to the bank (oldest first)."""
     payments = (Payment.objects.exclude(exception=PaymentException.NONE).select_related("obligation")
                 .order_by("-received_at")[:200])
     credits = (Obligation.objects.filter(charged__lt=F("paid") + F("credited") - F("refunded"))
                .order_by("updated_at")[:200])
     reversed_ = Payment.objects.filter(reversed_at__isnull=False).select_related("obligation").order_by(
         "-reversed_at")[:100]
-    return {"exception_payments": payments, "credits": credits, "reversed_payments": reversed_}
+    from .models import Refund
+
+    refunds = (Refund.objects.filter(status__in=[Refund.Status.CREATED, Refund.Status.SUBMITTED])
+               .select_related("payment__obligation").order_by("created_at", "id")[:200])
+    return {"exception_payments": payments, "credits": credits, "reversed_payments": reversed_, "refunds": refunds}
 
 
 # --- the officer home's counts (issue 12): aggregates only, so the queries do not grow with the rows -----------

@@ -87,6 +87,8 @@ def invoices(request):
 @officer_required(Action.RECORD_PAYMENTS)
 def exceptions(request):
     """Money that did not match what was due, and credits waiting for a refund or a set-off."""
+    if request.method == "POST" and request.POST.get("action") == "refund_status":
+        return _refund_status(request)
     if request.method == "POST":
         pk = request.POST.get("obligation", "")
         obligation = Obligation.objects.filter(pk=pk if pk.isdigit() else None).first()
@@ -109,6 +111,21 @@ def exceptions(request):
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:exceptions")
     return render(request, "billing/exceptions.html", payment_exceptions())
+
+
+def _refund_status(request):
+    """A refund sent to the bank, then refunded (or failed: the credit is the payer's again)."""
+    from .models import Refund
+    from .services import refund_set_status
+
+    pk = request.POST.get("refund", "")
+    refund = get_object_or_404(Refund, pk=pk if pk.isdigit() else None)
+    try:
+        refund_set_status(refund=refund, status=request.POST.get("status", ""), actor=request.user, request=request)
+        messages.success(request, _("Saved."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(_messages(error)))
+    return redirect("billing:exceptions")
 
 
 # --- pay-in slips ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import OBSERVER, Action, LAOAccess
 
@@ -92,7 +93,7 @@ def panels_for(access: LAOAccess, *, lao, today: datetime.date | None = None) ->
         waiting = invitations_waiting()
         panels.append(Panel("officers", _("Officers"), guide="officers", items=[
             Item(_("Invitations not yet accepted"), waiting["count"], _url("officers:list"), waiting["oldest"],
-                 _("sent"))]))
+                 pgettext_lazy("oldest item", "sent"))]))
     return panels
 
 
@@ -104,11 +105,11 @@ def _pao_panels(access: LAOAccess, today) -> list[Panel]:
         waiting = pao.registrations_waiting()
         panels.append(Panel("registrations", _("Business registrations to decide"), guide="registrations", items=[
             Item(_("Waiting for approval"), waiting["count"], _url("pao:registrations"), waiting["oldest"],
-                 _("registered"))]))
+                 pgettext_lazy("oldest item", "registered"))]))
     mode = _mode(access, act=Action.REVIEW_RETURNS, view=Action.VIEW_RETURNS)
     if mode:
         panels.append(Panel("returns", _("Returns to review"), read_only=mode == "read", guide="returns", items=[
-            Item(row["label"], row["count"], _url("pao:queue"), row["oldest"], _("filed"),
+            Item(row["label"], row["count"], _url("pao:queue"), row["oldest"], pgettext_lazy("oldest item", "filed"),
                  oldest_url=reverse("pao:review", args=[row["kind"], row["oldest_id"]]) if row["oldest_id"] else "")
             for row in pao.returns_waiting()]))
         deadlines = Panel("filing", _("Filing deadlines this month"), read_only=mode == "read", guide="overdue")
@@ -118,7 +119,7 @@ def _pao_panels(access: LAOAccess, today) -> list[Panel]:
             label = (_("%(kind)s: missed the deadline") if row["passed"] else _("%(kind)s: not filed yet")) % {
                 "kind": BusinessKind(row["kind"]).label}
             deadlines.items.append(Item(label, row["not_filed"], _url("pao:overdue") if row["passed"] else "",
-                                        row["deadline"], _("deadline"), note=row["period"]))
+                                        row["deadline"], pgettext_lazy("oldest item", "deadline"), note=row["period"]))
         panels.append(deadlines)
     return panels
 
@@ -129,12 +130,12 @@ def _advertising_panels(access: LAOAccess, today) -> list[Panel]:
     waiting = advertising.applications_waiting(today=today)
     queue = "advertising:queue"
     steps = [  # (who acts, label, count key, status filter, what the oldest date is)
-        (Action.GIVE_OPINION, _("New: waiting for the officer's opinion"), "new", "submitted", _("submitted")),
+        (Action.GIVE_OPINION, _("New: waiting for the officer's opinion"), "new", "submitted", pgettext_lazy("oldest item", "submitted")),
         (Action.GIVE_OPINION, _("More information requested from the applicant"), "more_info", "more_info",
-         _("asked")),
+         pgettext_lazy("oldest item", "asked")),
         (Action.SIGN_ORDERS, _("Opinion given: waiting for the order"), "opinion_given", "opinion_given",
-         _("opinion given")),
-        (Action.RECORD_PAYMENTS, _("Approved: fee due at the counter"), "fee_due", "approved", _("approved")),
+         pgettext_lazy("oldest item", "opinion given")),
+        (Action.RECORD_PAYMENTS, _("Approved: fee due at the counter"), "fee_due", "approved", pgettext_lazy("oldest item", "approved")),
     ]
     observer = OBSERVER in access.roles and access.allows(Action.VIEW_APPLICATIONS)
     panel = Panel("applications", _("Advertising applications"), read_only=observer and not any(
@@ -149,16 +150,16 @@ def _advertising_panels(access: LAOAccess, today) -> list[Panel]:
     deciders = access.allows(Action.GIVE_OPINION) or access.allows(Action.SIGN_ORDERS)
     if deciders or observer:
         deadlines = Panel("deadlines", _("Decision deadlines"), read_only=not deciders, guide="advertising", items=[
-            Item(_("Due within two days"), waiting["due_soon"], _url(queue), waiting["due_soon_first"], _("due by")),
-            Item(_("Deadline missed"), waiting["late"], _url(queue), waiting["late_oldest"], _("due by")),
+            Item(_("Due within two days"), waiting["due_soon"], _url(queue), waiting["due_soon_first"], pgettext_lazy("oldest item", "due by")),
+            Item(_("Deadline missed"), waiting["late"], _url(queue), waiting["late_oldest"], pgettext_lazy("oldest item", "due by")),
         ])
         if access.allows(Action.CHECK_REMOVAL) or observer:
             permits = advertising.permits_ending(today=today)
             deadlines.items += [
                 Item(_("Permits ending within 7 days"), permits["ending"], _url(queue, "status=issued"),
-                     permits["ending_first"], _("ends on")),
+                     permits["ending_first"], pgettext_lazy("oldest item", "ends on")),
                 Item(_("Ended, removal not confirmed"), permits["not_removed"], _url(queue, "status=issued"),
-                     permits["not_removed_oldest"], _("ended on")),
+                     permits["not_removed_oldest"], pgettext_lazy("oldest item", "ended on")),
             ]
         panels.append(deadlines)
     return panels
@@ -176,21 +177,21 @@ def _money_panels(access: LAOAccess) -> list[Panel]:
     page = _url("billing:exceptions")
     return [
         Panel("counter", _("Invoices at the counter"), guide="counter", items=[
-            Item(_("Open invoices"), counter["count"], _url("billing:invoices"), counter["oldest"], _("issued"))]),
+            Item(_("Open invoices"), counter["count"], _url("billing:invoices"), counter["oldest"], pgettext_lazy("oldest item", "issued"))]),
         Panel("exceptions", _("Statement exceptions (last 30 days)"), guide="exceptions", items=[
             Item(_("Statement lines that matched nothing"), exceptions["unmatched"], _url("billing:statements"),
-                 exceptions["unmatched_oldest"], _("file of")),
+                 exceptions["unmatched_oldest"], pgettext_lazy("oldest item", "file of")),
             Item(_("Paid less than was due"), exceptions["mismatched"], page, exceptions["mismatched_oldest"],
-                 _("received")),
+                 pgettext_lazy("oldest item", "received")),
             Item(_("Paid more than was due, or after settlement"), exceptions["overpaid"], page,
-                 exceptions["overpaid_oldest"], _("received")),
+                 exceptions["overpaid_oldest"], pgettext_lazy("oldest item", "received")),
             Item(_("Reversed by the bank"), exceptions["reversed"], page, exceptions["reversed_oldest"],
-                 _("reversed")),
+                 pgettext_lazy("oldest item", "reversed")),
         ]),
         Panel("refunds", _("Refunds and credits"), guide="exceptions", items=[
             Item(_("Refunds to send to the bank"), refunds["count"], page + "#refunds-h", refunds["oldest"],
-                 _("created"), amount=refunds["amount"]),
+                 pgettext_lazy("oldest item", "created"), amount=refunds["amount"]),
             Item(_("Credits waiting for a refund or a set-off"), credits["count"], page + "#credits-h",
-                 credits["oldest"], _("since"), amount=credits["amount"]),
+                 credits["oldest"], pgettext_lazy("oldest item", "since"), amount=credits["amount"]),
         ]),
     ]
