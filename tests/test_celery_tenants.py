@@ -110,6 +110,12 @@ def redis_worker(db):
         app.set_current()  # the worker made its app the current one: give it back to the platform's
         app.set_default()
         worker_app.close()
+        import redis
+
+        broker = redis.Redis.from_url(REDIS_URL)
+        leftovers = list(broker.scan_iter(f"*{queue}*"))  # this queue's bindings, nobody else's
+        if leftovers:
+            broker.delete(*leftovers)
 
 
 @pytest.mark.django_db
@@ -124,6 +130,8 @@ def test_through_redis_a_worker_runs_each_task_in_the_schema_it_was_sent_from(sa
             "schema": sao.schema_name, "current_schema": sao.schema_name, "phone": "054-celery"}
         assert from_public.get(timeout=30) == {
             "schema": "public", "current_schema": "public", "registry": LAO.objects.count()}
+        from_lao.forget()
+        from_public.forget()
     finally:
         committed_sql(f'UPDATE "{sao.schema_name}".lao_profile_laoprofile SET phone = %s WHERE id = 1', [""])
 
@@ -205,3 +213,17 @@ def test_bulk_onboarding_task_onboards_the_laos(registered_lao, dla_admin):
             assert cursor.fetchone()[0] == 2
     finally:
         _in_own_connection(_forget_test_laos)
+
+
+@pytest.mark.django_db
+def test_beat_runs_the_daily_jobs_in_public_and_nothing_else(sao, capsys):
+    from tenants.tasks import DAILY_COMMANDS, daily_command
+
+    for name, entry in app.conf.beat_schedule.items():
+        assert entry["task"] in app.tasks, name
+        assert entry["kwargs"]["name"] in DAILY_COMMANDS, name
+    with schema_context(sao.schema_name):
+        output = daily_command.delay(name="advertising_reminders").get()
+    assert output.strip() == "Reminders sent: 0"
+    with pytest.raises(ValueError):
+        daily_command.delay(name="flush").get()

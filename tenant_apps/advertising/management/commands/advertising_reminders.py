@@ -22,5 +22,6 @@ class Command(BaseCommand):
         for schema in LAO.objects.filter(status=LAOStatus.ACTIVE, lao_type__in=types).values_list("schema_name",
                                                                                                  flat=True):
             result = send_permit_reminders.delay(schema, date)
-            total += result.get() if settings.CELERY_TASK_ALWAYS_EAGER else 0
+            # Eager (no broker): already run here, also when this command itself runs in a task (beat).
+            total += result.get(disable_sync_subtasks=False) if settings.CELERY_TASK_ALWAYS_EAGER else 0
         self.stdout.write(f"Reminders {'sent' if settings.CELERY_TASK_ALWAYS_EAGER else 'queued'}: {total}")
