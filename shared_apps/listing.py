@@ -53,6 +53,7 @@ class ListSpec:
     search_text: tuple[str, ...] = ()  # fields searched for what was typed (contains, any case)
     search_digits: tuple[str, ...] = ()  # national ID, tax ID, references: equal to the digits typed
     search_exact: tuple[str, ...] = ()  # references compared with what was typed, as typed
+    search_numbers: tuple[str, ...] = ()  # integer fields (an application's number): equal to the number typed
     status_field: str = ""
     statuses: Sequence[tuple[str, Any]] = ()
     default_status: str = ""  # the status a list opens on ("all" then shows every one)
@@ -164,6 +165,10 @@ def _search(spec: ListSpec, text: str) -> Q:
     if digits.isdigit():
         for name in spec.search_digits:
             condition |= Q(**{name: digits})
+    number = text.lstrip("#").strip().translate(THAI_DIGITS)
+    if number.isascii() and number.isdigit() and len(number) <= 18:  # within a bigint
+        for name in spec.search_numbers:
+            condition |= Q(**{name: int(number)})
     for name in spec.search_exact:
         condition |= Q(**{name: text})
     return condition

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from shared_apps.listing import build_listing, export_listing
 from shared_apps.portal.templatetags.thai_dates import buddhist_date
 from shared_apps.text import TextField
 from tenant_apps.billing.selectors import payment_links
@@ -30,7 +31,6 @@ from .models import (
     Permit,
 )
 from .selectors import (
-    applications_for_officers,
     applications_of,
     deadline_flag,
     permit_by_number,
@@ -245,10 +245,22 @@ def document_download(request, pk, document_id):
 
 @officer_required(Action.VIEW_APPLICATIONS)
 def officer_queue(request):
-    status = request.GET.get("status", "")
+    """The permit queue: every application with its applicant, step and deadline — filtered, sorted, paged
+    and exported (shared_apps.listing)."""
+    from tenant_apps.officers.navigation import breadcrumbs_for
+
+    from . import lists
+
+    listing = build_listing(request, lists.APPLICATIONS, lists.applications())
+    if listing.export:
+        return export_listing(listing)
     today = timezone.localdate()
-    applications = [(a, deadline_flag(a, today)) for a in applications_for_officers(status=status)[:200]]
-    return render(request, "advertising/queue.html", {"applications": applications, "status": status})
+    for application in listing.page:
+        application.flag = deadline_flag(application, today)
+    return render(request, "advertising/queue.html", {
+        "listing": listing, "can_reveal": request.lao_access.allows(Action.REVEAL_NATIONAL_ID),
+        "breadcrumbs": breadcrumbs_for(request.resolver_match.view_name, request.lao_access),
+    }, status=400 if listing.errors else 200)
 
 
 def permit_document(permit: Permit, *, lao, verify_url: str) -> bytes:
