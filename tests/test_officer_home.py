@@ -426,3 +426,33 @@ def test_a_refund_sent_to_the_bank_from_the_exceptions_page_leaves_the_home_coun
     assert (before, after) == (2, 1)
     with schema_context(sao.schema_name):
         assert Refund.objects.get(pk=oldest.pk).status == "submitted"
+
+
+def test_the_demo_gives_the_pao_officer_every_role_and_every_panel_something_to_show(client, pao, sao):
+    from io import StringIO
+
+    from tenants.management.commands.setup_demo import Command
+
+    command = Command(stdout=StringIO())
+    command._demo_pao()
+    command._demo_payment_settings()
+    officer = command._demo_pao_officer()
+    command._demo_pao_workload(officer)
+    command._demo_pao_workload(officer)  # twice: nothing more
+    command._demo_sao_applications()
+    printed = command.stdout.getvalue()
+    assert "officer-phrae / phrae-demo-2569, authenticator key" in printed
+    device = TOTPDevice.objects.get(user=officer, confirmed=True)
+    signed_in(client, officer, device)
+    response = client.get("/officer/", HTTP_HOST=pao.host)
+    counts = panel_counts(response)
+    assert set(counts) == {"registrations", "returns", "filing", "counter", "exceptions", "refunds", "officers"}
+    for key in ("registrations", "returns", "counter", "exceptions", "refunds"):
+        assert sum(counts[key].values()) > 0, (key, counts[key])
+    assert counts["exceptions"]["Reversed by the bank"] == 1
+    assert counts["exceptions"]["Statement lines that matched nothing"] == 1
+    assert counts["refunds"]["Refunds to send to the bank"] == 1
+    with schema_context(sao.schema_name):
+        from tenant_apps.advertising.models import Application
+
+        assert Application.objects.filter(status="submitted").count() >= 2
