@@ -58,7 +58,7 @@ class ListSpec:
     statuses: Sequence[tuple[str, Any]] = ()
     default_status: str = ""  # the status a list opens on ("all" then shows every one)
     service_field: str = ""
-    services: Sequence[tuple[str, Any]] = ()
+    services: Sequence[tuple[str, Any]] | Callable = ()  # or a function giving them (e.g. by LAO type)
     date_field: str = ""  # the period filter's field
     date_label: Any = None
     date_is_datetime: bool = False
@@ -137,9 +137,10 @@ class ListForm(forms.Form):
             everything = [("all" if spec.default_status else "", _("All"))]
             self.fields["status"] = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
                                                       choices=everything + list(spec.statuses))
-        if spec.services:
+        services = spec.services() if callable(spec.services) else spec.services
+        if services:
             self.fields["service"] = forms.ChoiceField(label=gettext_lazy("Service"), required=False,
-                                                       choices=[("", _("All"))] + list(spec.services))
+                                                       choices=[("", _("All"))] + list(services))
         if spec.date_field or spec.months:
             if spec.months:
                 self.fields["from"] = MonthField(label=pgettext_lazy("period", "From month"), required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("billing/statements/", views.statements, name="statements"),
     path("billing/exceptions/", views.exceptions, name="exceptions"),
     path("billing/receipts/", views.receipts, name="receipts"),
+    path("billing/refunds/", views.refunds, name="refunds"),
     path("billing/settings/", views.settings_page, name="settings"),
     path("pay/<str:token>/", views.slip, name="slip"),
     path("pay/<str:token>/slip.pdf", views.slip_pdf, name="slip-pdf"),

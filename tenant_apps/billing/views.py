@@ -13,16 +13,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from localservice.throttling import StatementUploadThrottle, throttled_page
+from shared_apps.listing import build_listing, export_listing, list_page
 from shared_apps.payment_formats.statement import StatementError
 from tenant_apps.officers.access import Action
 from tenant_apps.officers.decorators import officer_required
 
-from .models import Invoice, InvoiceStatus, Obligation, PaymentMethod, PaymentSettings, Receipt, StatementFile
+from .models import Invoice, InvoiceStatus, Obligation, PaymentMethod, PaymentSettings, Receipt
+from . import lists
 from .obligations import pay_by, payable_on
 from .reconciliation import statement_reconcile
-from .selectors import payment_exceptions
 from .services import (amount_payable, counter_payment_record, credit_refund, credits_set_off, payment_settings,
                        payment_settings_update, receipt_void)
+
+
+def _crumbs(request, here=None) -> list:
+    """The page's trail (officer home › … › the page), as the header menu knows it (or home › `here`)."""
+    from django.urls import NoReverseMatch
+
+    from tenant_apps.officers.navigation import breadcrumbs_for
+
+    trail = breadcrumbs_for(request.resolver_match.view_name, request.lao_access)
+    if not trail and here:
+        try:
+            trail = [(_("Officer home"), reverse("officers:home")), (here, None)]
+        except NoReverseMatch:
+            trail = [(here, None)]
+    return trail
 
 
 def _messages(error) -> list[str]:
@@ -65,10 +81,11 @@ def invoices(request):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:invoices")
+    listing = build_listing(request, lists.INVOICES, lists.invoices())
+    if listing.export:
+        return export_listing(listing)
     today = timezone.localdate()
-    open_invoices = list(Invoice.objects.filter(status=InvoiceStatus.OPEN).select_related("obligation")
-                         .order_by("due_date")[:200])
-    for invoice in open_invoices:
+    for invoice in listing.page:
         invoice.payable_today = amount_payable(invoice, today)
     recent = list(Invoice.objects.filter(status=InvoiceStatus.PAID).order_by("-paid_at")[:20])
     receipts = {}
@@ -79,9 +96,9 @@ def invoices(request):
         invoice.receipt = receipts.get(invoice.pk)
     paid = request.GET.get("paid", "")
     return render(request, "billing/invoices.html", {
-        "open": open_invoices, "recent": recent, "methods": _counter_methods(),
+        "listing": listing, "recent": recent, "methods": _counter_methods(), "breadcrumbs": _crumbs(request),
         "just_paid": _valid_receipt(int(paid)) if paid.isdigit() and len(paid) < 19 else None,
-    })
+    }, status=400 if listing.errors else 200)
 
 
 @officer_required(Action.RECORD_PAYMENTS)
@@ -110,7 +127,9 @@ def exceptions(request):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:exceptions")
-    return render(request, "billing/exceptions.html", payment_exceptions())
+    credits = lists.credits()
+    return list_page(request, lists.EXCEPTIONS, lists.exception_payments(), "billing/exceptions.html", {
+        "credits": credits[:200], "credit_count": credits.count(), "breadcrumbs": _crumbs(request)})
 
 
 def _refund_status(request):
@@ -214,9 +233,12 @@ def statements(request):
                 record = statement_reconcile(data=upload.read(), name=upload.name, actor=request.user, request=request)
             except StatementError as error:
                 errors = error.errors
+    listing = build_listing(request, lists.STATEMENTS, lists.statements())
+    if listing.export:
+        return export_listing(listing)
     return render(request, "billing/statements.html", {
-        "record": record, "errors": errors, "files": StatementFile.objects.all()[:30]},
-        status=400 if errors else 200)
+        "record": record, "errors": errors, "listing": listing, "breadcrumbs": _crumbs(request)},
+        status=400 if errors or listing.errors else 200)
 
 
 @officer_required(Action.RECORD_PAYMENTS)
@@ -229,8 +251,16 @@ def receipts(request):
             messages.success(request, _("Receipt voided and a new one issued."))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
-        return redirect("billing:receipts")
-    return render(request, "billing/receipts.html", {"receipts": Receipt.objects.select_related("payment")[:200]})
+        return redirect(request.get_full_path())  # back to the list as it was filtered
+    return list_page(request, lists.RECEIPTS, lists.receipts(), "billing/receipts.html",
+                     {"breadcrumbs": _crumbs(request)})
+
+
+@officer_required(Action.RECORD_PAYMENTS)
+def refunds(request):
+    """Refunds of credits: created, sent to the bank, refunded or failed — the list to follow them up."""
+    return list_page(request, lists.REFUNDS, lists.refunds(), "billing/refunds.html",
+                     {"breadcrumbs": _crumbs(request, _("Refunds"))})
 
 
 def receipt_pdf(request, token):
