@@ -57,6 +57,9 @@ class Obligation(models.Model):
             models.UniqueConstraint(fields=["source", "source_id"], name="one_obligation_per_source"),
             models.CheckConstraint(condition=models.Q(charged__gte=0), name="obligation_charged_not_negative"),
         ]
+        indexes = [  # what is still owed, by due date: the aged balances and the receivables (ลูกหนี้)
+            models.Index(fields=["due_date"], name="billing_owed_by_due_date",
+                         condition=models.Q(charged__gt=models.F("paid") + models.F("credited") - models.F("refunded")))]
 
     def __str__(self):
         return f"{self.description} · {self.balance}"
@@ -215,7 +218,9 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         indexes = [  # bank money not yet matched to its other channel: looked up for every line of a file
             models.Index(fields=["channel", "obligation"], name="billing_unmatched_bank_money",
-                         condition=models.Q(matched_reference__isnull=True, reversed_at__isnull=True))]
+                         condition=models.Q(matched_reference__isnull=True, reversed_at__isnull=True)),
+            # the daily summary and the e-LAAS export: receipts by the day their money was received
+            models.Index(fields=["received_at"], name="billing_payment_received_at")]
 
 
 class PaymentSettings(models.Model):
@@ -385,3 +390,47 @@ class LedgerEntry(models.Model):
     refund = models.ForeignKey(Refund, on_delete=models.PROTECT, null=True, related_name="+")
     note = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+
+class RevenueCode(models.Model):
+    """This LAO's revenue classification for DLA's accounting system e-LAAS (รหัสรายรับ), one row per service.
+    Seeded with defaults (see the migration); the finance officer or LAO administrator corrects them, audited.
+    The e-LAAS import layout itself is unverified: the export documents its columns."""
+
+    service = models.CharField(max_length=32, unique=True)
+    code = models.CharField(_("revenue code"), max_length=20)
+    name = models.CharField(_("revenue name in e-LAAS"), max_length=200)
+    source_note = models.CharField(max_length=200, blank=True,
+                                   help_text="where the default came from, or that it is unverified")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                   related_name="+", db_constraint=False)
+
+    class Meta:
+        ordering = ["service"]
+        verbose_name = _("revenue code")
+        verbose_name_plural = _("revenue codes")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class DailySummarySignOff(models.Model):
+    """The finance officer's sign-off of one day's summary of money received (รายงานสรุปการรับเงินประจำวัน):
+    who, when, and the figures signed. `fingerprint` digests that day's receipts (ids, amounts, voids) as
+    signed; when the day's receipts change afterwards (a void, a late statement line) the sign-off no longer
+    matches and is shown as superseded, and the day can be signed again. Never edited or deleted."""
+
+    day = models.DateField(db_index=True)
+    receipt_count = models.PositiveIntegerField()
+    total_amount = models.DecimalField(max_digits=16, decimal_places=2)
+    totals = models.JSONField(default=dict, help_text="the totals signed, by service and channel")
+    fingerprint = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                                  related_name="+", db_constraint=False)
+    signed_by_name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-day", "-signed_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["day", "fingerprint"], name="one_sign_off_per_day_state")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, finance_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("billing/receipts/", views.receipts, name="receipts"),
     path("billing/refunds/", views.refunds, name="refunds"),
     path("billing/settings/", views.settings_page, name="settings"),
+    # the money pages (issue 12): at a glance, the finance registers, e-LAAS
+    path("billing/overview/", finance_views.overview, name="overview"),
+    path("billing/daily-summary/", finance_views.daily_summary, name="daily_summary"),
+    path("billing/receipt-register/", finance_views.receipt_register, name="receipt_register"),
+    path("billing/receivables/", finance_views.receivables, name="receivables"),
+    path("billing/e-laas/", finance_views.elaas_export, name="elaas_export"),
+    path("billing/revenue-codes/", finance_views.revenue_codes, name="revenue_codes"),
     path("pay/<str:token>/", views.slip, name="slip"),
     path("pay/<str:token>/slip.pdf", views.slip_pdf, name="slip-pdf"),
     path("receipts/<str:token>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),

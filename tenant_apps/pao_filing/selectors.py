@@ -78,3 +78,51 @@ def filing_deadlines(*, today: datetime.date) -> list[dict]:
         rows.append({"kind": kind, "revenue": spec.revenue, "period": period, "deadline": deadline,
                      "days_left": (deadline - today).days, "passed": today > deadline, "not_filed": not_filed})
     return rows
+
+
+def filing_compliance(*, periods: list[datetime.date], today: datetime.date) -> list[dict]:
+    """Per revenue and month: registered businesses that should have filed, how many filed (original returns)
+    and how many on time — for the money page. Two aggregate queries per revenue (whatever the number of
+    businesses or returns), plus the filing rules and the holidays once."""
+    from django.db.models import Count, F, Q
+
+    from shared_apps.calendar.models import PublicHoliday
+    from shared_apps.calendar.selectors import is_working_day
+    from tenant_apps.ordinances.models import FilingRule
+
+    from .periods import next_month
+
+    if not periods:
+        return []
+    rules = list(FilingRule.objects.order_by("revenue", "-effective_from"))
+    holidays = set(PublicHoliday.objects.filter(date__gte=periods[0], date__lte=month_end(periods[-1])
+                                                + datetime.timedelta(days=62)).values_list("date", flat=True))
+
+    def deadline(revenue: str, period: datetime.date) -> datetime.date | None:
+        rule = next((r for r in rules if r.revenue == revenue and r.effective_from <= period), None)
+        if rule is None:
+            return None
+        day = next_month(period).replace(day=rule.deadline_day)
+        while rule.moves_to_working_day and not is_working_day(day, holidays=holidays):
+            day += datetime.timedelta(days=1)
+        return day
+
+    registered = Q(status__in=[BusinessStatus.APPROVED, BusinessStatus.CLOSED])
+    result = []
+    for kind, spec in SPECS.items():
+        should = Business.objects.filter(registered, kind=kind).aggregate(**{
+            f"m{index}": Count("id", filter=Q(operating_since__lte=month_end(period))
+                               & (Q(closed_on__isnull=True) | Q(closed_on__gte=period)))
+            for index, period in enumerate(periods)})
+        filed = {row["period"]: row for row in spec.model.objects.filter(
+            kind=ReturnKind.ORIGINAL, period__in=periods).values("period").annotate(
+            filed=Count("id"), on_time=Count("id", filter=Q(filed_on__lte=F("deadline")))).order_by()}
+        months = []
+        for index, period in enumerate(periods):
+            due = deadline(spec.revenue, period)
+            row = filed.get(period, {})
+            months.append({"period": period, "should": should[f"m{index}"], "filed": row.get("filed", 0),
+                           "on_time": row.get("on_time", 0), "deadline": due,
+                           "due_passed": due is not None and today > due})
+        result.append({"revenue": spec.revenue, "business_kind": kind, "months": months})
+    return result
