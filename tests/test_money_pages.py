@@ -208,7 +208,8 @@ def test_signing_off_records_who_when_and_the_totals_and_a_later_void_supersedes
         assert sign_off.totals == {"hotel_fee": {"bank": "400.00", "counter": "1000.00"}}
         assert sign_off.signed_by_id == books.pk
         event = AuditEvent.objects.get(action="daily_summary_signed")
-        assert event.detail["total"] == "1400.00" and event.target == "2026-03-16"
+        assert event.detail["total"] == "1400.00" and event.target == "16/03/2569"
+        assert event.get_action_display() == "รับรองรายงานสรุปการรับเงินประจำวัน"
         with pytest.raises(AlreadySigned):
             daily_summary_sign(day=TODAY, actor=books)
         assert money.daily_summary(TODAY)["current"]

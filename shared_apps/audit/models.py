@@ -76,6 +76,8 @@ class AuditEvent(models.Model):
         PAYMENT_SETTINGS_CHANGED = "payment_settings_changed", _("Payment settings changed")
         # the officer's workplace
         NATIONAL_ID_REVEALED = "national_id_revealed", _("Full national ID shown to an officer")
+        DAILY_SUMMARY_SIGNED = "daily_summary_signed", _("Daily summary of money received signed off")
+        REVENUE_CODE_CHANGED = "revenue_code_changed", _("e-LAAS revenue code changed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)

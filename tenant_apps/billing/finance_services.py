@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
+from shared_apps.exports import be_date
 from tenant_apps.officers.access import Action, require
 
 from .finance_selectors import daily_totals, receipts_fingerprint, sign_off_state, signed_totals
@@ -49,8 +50,8 @@ def daily_summary_sign(*, day: datetime.date, actor, request=None) -> DailySumma
         except IntegrityError:
             raise AlreadySigned(_("This day's summary was just signed off by someone else."),
                                 code="already_signed") from None
-        audit_record(action="daily_summary_signed", request=request, actor=actor, target=day.isoformat(),
-                     receipts=state["valid_count"], voided=state["void_count"], total=str(state["total"]),
+        audit_record(action="daily_summary_signed", request=request, actor=actor, target=be_date(day),
+                     day=day.isoformat(), receipts=state["valid_count"], voided=state["void_count"], total=str(state["total"]),
                      fingerprint=state["fingerprint"],
                      superseded=signed["latest"].pk if signed["superseded"] else None)
     return sign_off
