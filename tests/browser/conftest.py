@@ -10,7 +10,8 @@
 - Every page a journey visits is checked (`site.check(page)`): axe-core (vendored under vendor/) with no
   critical or serious violation, a page title that names the page, a visible focus on the first tab
   stops, and on the phone viewport no horizontal scrolling at 390 px.
-- `SCREENSHOTS=1` (`make screenshots`) saves a PNG of each checked step under screenshots/ (git-ignored).
+- `SCREENSHOTS=1` (`make screenshots`) saves a PNG of each checked step under screenshots/ (git-ignored), and a small
+  copy of the steps the officer's guide shows under platform/static/guide/ (committed).
 """
 from __future__ import annotations
 
@@ -270,6 +271,7 @@ class Site:
             path = SHOTS / f"{next(_SHOT_NUMBERS):03d}-{name}{'-phone' if page.phone else ''}.png"
             page.screenshot(path=str(path), full_page=True)
             self.shots.append(path)
+            _guide_picture(path, f"{name}{'-phone' if page.phone else ''}")
 
     @staticmethod
     def _check_focus(page, name: str, stops: int):
@@ -289,6 +291,29 @@ class Site:
             if seen is None:
                 break
             assert seen["visible"], (name, page.url, "no visible focus on", seen)
+
+
+GUIDE_PICTURES = HERE.parent.parent / "platform" / "static" / "guide"
+_GUIDE_DONE: set[str] = set()
+
+
+def _guide_picture(shot: Path, name: str) -> None:
+    """The officer's guide shows some of the journeys' steps (tenant_apps/officers/guide.py PICTURES): a small
+    copy of the first screenshot of each — its top, 800 px wide, in 64 colours — under platform/static/guide/."""
+    from tenant_apps.officers.guide import PICTURES
+
+    if name not in PICTURES or name in _GUIDE_DONE:
+        return
+    from PIL import Image
+
+    _GUIDE_DONE.add(name)
+    GUIDE_PICTURES.mkdir(parents=True, exist_ok=True)
+    with Image.open(shot) as image:
+        image = image.convert("RGB")
+        width = 800 if image.width > 900 else 390
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+        image = image.crop((0, 0, width, min(image.height, 900 if width == 800 else 1200)))
+        image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(GUIDE_PICTURES / f"{name}.png", optimize=True)
 
 
 @pytest.fixture
@@ -350,6 +375,14 @@ def key_page(site, page, name):
         finally:
             page.phone = False
             page.set_viewport_size(size)
+
+
+def menu_click(page, name):
+    """The header's officer menu: open the group (a <details>) that holds the link, then follow it."""
+    group = page.locator("nav.officer-nav details").filter(has=page.locator("a", has_text=name)).first
+    if not group.evaluate("details => details.open"):
+        group.locator("summary").click()
+    group.get_by_role("link", name=name).click()
 
 
 def fetch_pdf(page, href) -> bytes:

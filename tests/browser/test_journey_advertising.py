@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2
+from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, menu_click
 from tests.browser.conftest import fetch_pdf as _pdf
 from tests.browser.conftest import in_schema as _in_schema
 from tests.browser.conftest import key_page as _key_page
@@ -133,7 +133,7 @@ def test_an_advertising_permit_from_application_to_revocation(site, advertising_
     # --- an officer asks for more information ----------------------------------------------------------
     officer = site.person()
     site.sign_in(officer, OFFICER_1, at=home)
-    officer.locator("header").get_by_role("link", name=re.compile("คำขออนุญาตโฆษณา|Advertising applications")).click()
+    menu_click(officer, re.compile("คำขออนุญาตโฆษณา|Advertising applications"))
     officer.wait_for_url(re.compile(r"/advertising/officers/$"))
     site.check(officer, "advertising-queue")
     officer.get_by_role("link", name=f"#{pk}", exact=True).click()
@@ -183,7 +183,7 @@ def test_an_advertising_permit_from_application_to_revocation(site, advertising_
     assert _in_schema(lao, lambda: _status(pk)) == "approved"
 
     # --- the fee at the counter ------------------------------------------------------------------------
-    approver.locator("header").get_by_role("link", name=re.compile("คำขออนุญาตโฆษณา|Advertising applications")).click()
+    menu_click(approver, re.compile("คำขออนุญาตโฆษณา|Advertising applications"))
     approver.get_by_role("link", name=re.compile("รับชำระเงินที่เคาน์เตอร์|Payments at the counter")).first.click()
     approver.wait_for_url(re.compile(r"/billing/invoices/$"))
     _key_page(site, approver, "counter")  # its table becomes cards on a phone

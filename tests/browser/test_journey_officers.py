@@ -63,9 +63,9 @@ def test_an_administrator_invites_a_clerk_who_accepts_with_a_password_and_an_aut
     key = clerk.locator("main code").inner_text()
     clerk.get_by_label(re.compile("รหัส 6 หลัก|6-digit code")).fill(totp_now(key))
     clerk.get_by_role("button", name=re.compile("ยืนยัน|Confirm")).click()
-    clerk.wait_for_url(site.lao("sao") + "/")
+    clerk.wait_for_url(site.lao("sao") + "/officer/")
     site.check(clerk, "officer-welcome")
-    assert "ยินดีต้อนรับ" in clerk.locator("main").inner_text()  # welcomed on the LAO's front page
+    assert "ยินดีต้อนรับ" in clerk.locator("main").inner_text()  # welcomed on the officer home
     assert "นางสาวใจดี ทดสอบ" in clerk.locator("header").inner_text()
 
     # Next morning: signing in with the password and the app's code.

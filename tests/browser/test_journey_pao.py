@@ -15,7 +15,7 @@ import pytest
 import requests
 from django.utils import timezone
 
-from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, PHONE
+from tests.browser.conftest import CITIZEN, OFFICER_1, OFFICER_2, PHONE, menu_click
 from tests.browser.conftest import fetch_pdf as _pdf
 from tests.browser.conftest import in_schema as _in_schema
 from tests.browser.conftest import key_page as _key_page
@@ -147,7 +147,7 @@ def _operating_since() -> str:
 
 def _officer_approves(site, officer, name: str):
     officer.goto(site.lao("pao") + "/")
-    officer.locator("header").get_by_role("link", name=re.compile("แบบที่รอตรวจสอบ|Returns to review")).click()
+    menu_click(officer, re.compile("แบบที่รอตรวจสอบ|Returns to review"))
     officer.wait_for_url(re.compile(r"/pao/returns/$"))
     site.check(officer, "officer-returns-queue")
     _click(officer, re.compile("คำขอขึ้นทะเบียนที่รอพิจารณา|Registrations to decide"), role="link")
@@ -548,7 +548,7 @@ def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides
     # --- the approver assesses the month at 3,000.00 baht of fee -------------------------------------------
     approver = site.person()
     site.sign_in(approver, OFFICER_2, at=site.lao("pao") + "/")
-    approver.locator("header").get_by_role("link", name=re.compile("แบบที่รอตรวจสอบ|Returns to review")).click()
+    menu_click(approver, re.compile("แบบที่รอตรวจสอบ|Returns to review"))
     approver.wait_for_url(re.compile(r"/pao/returns/$"))
     _no_raw_codes(approver, "additional", "original")
     _key_page(site, approver, "returns-queue")
@@ -588,7 +588,7 @@ def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides
     _key_page(site, citizen, "additional-return-assessed")
 
     # --- the audit trail says it in words ----------------------------------------------------------------
-    approver.locator("header").get_by_role("link", name=re.compile("บันทึกการใช้งาน|Audit trail")).click()
+    menu_click(approver, re.compile("บันทึกการใช้งาน|Audit trail"))
     approver.wait_for_url(re.compile(r"/officers/audit/$"))
     trail = approver.locator("main").inner_text()
     assert f"{name} · {_thai_month(month)}" in trail, "the return's month, in the Buddhist era"
