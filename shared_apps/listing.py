@@ -8,6 +8,7 @@ the exports carry it; an export holds exactly the filtered rows, in the list's o
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections.abc import Callable, Sequence
@@ -148,7 +149,7 @@ class ListForm(forms.Form):
             else:
                 self.fields["from"] = _date_field(pgettext_lazy("period", "From"))
                 self.fields["to"] = _date_field(pgettext_lazy("period", "To"))
-        self.fields.update(spec.extra_fields)
+        self.fields.update({name: copy.deepcopy(extra) for name, extra in spec.extra_fields.items()})
 
     def clean(self):
         data = super().clean()

@@ -202,10 +202,3 @@ REFUNDS = ListSpec(
 
 def refunds():
     return Refund.objects.select_related("payment", "payment__obligation")
-
-
-def credits():
-    """Obligations in credit, waiting for a refund or a set-off (bounded: the exceptions page lists them)."""
-    from django.db.models import F
-
-    return Obligation.objects.filter(charged__lt=F("paid") + F("credited") - F("refunded")).order_by("updated_at")

@@ -21,6 +21,7 @@ from tenant_apps.officers.decorators import officer_required
 from .models import Invoice, InvoiceStatus, Obligation, PaymentMethod, PaymentSettings, Receipt
 from . import lists
 from .obligations import pay_by, payable_on
+from .selectors import payment_exceptions
 from .reconciliation import statement_reconcile
 from .services import (amount_payable, counter_payment_record, credit_refund, credits_set_off, payment_settings,
                        payment_settings_update, receipt_void)
@@ -127,9 +128,9 @@ def exceptions(request):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(_messages(error)))
         return redirect("billing:exceptions")
-    credits = lists.credits()
+    waiting = payment_exceptions()  # credits to refund or set off, refunds on their way to the bank
     return list_page(request, lists.EXCEPTIONS, lists.exception_payments(), "billing/exceptions.html", {
-        "credits": credits[:200], "credit_count": credits.count(), "breadcrumbs": _crumbs(request)})
+        "credits": waiting["credits"], "refunds": waiting.get("refunds", []), "breadcrumbs": _crumbs(request)})
 
 
 def _refund_status(request):

@@ -12,10 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared_apps.accounts import services as account_services
-from shared_apps.audit.models import AuditEvent
-from shared_apps.audit.selectors import audit_trail
+from shared_apps.listing import build_listing, export_listing, list_page
 from shared_apps.text import TextField
 
+from . import lists
 from .access import Action
 from .decorators import officer_required
 from .models import Invitation, Officer, Role
@@ -28,6 +28,12 @@ class InviteForm(forms.Form):
     name = TextField(label=gettext_lazy("Name"), required=False, max_length=200)
     roles = forms.MultipleChoiceField(label=gettext_lazy("Roles"), choices=Role.choices,
                                       widget=forms.CheckboxSelectMultiple)
+
+
+def _crumbs(request) -> list:
+    from .navigation import breadcrumbs_for
+
+    return breadcrumbs_for(request.resolver_match.view_name, request.lao_access)
 
 
 @officer_required(Action.VIEW_OFFICERS)
@@ -44,14 +50,16 @@ def officer_list(request):
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
                 return redirect("officers:list")
-    officers = list(Officer.objects.all())
-    users = get_user_model().objects.in_bulk([officer.user_id for officer in officers])
-    for officer in officers:
-        officer.person = users.get(officer.user_id)
+    listing = build_listing(request, lists.OFFICERS, lists.officers())
+    if listing.export:
+        return export_listing(listing)
+    for officer in listing.page:
+        officer.person = officer.user
     return render(request, "officers/officer_list.html", {
-        "officers": officers, "invitations": Invitation.objects.filter(accepted_at__isnull=True)[:50],
+        "listing": listing, "invitations": Invitation.objects.filter(accepted_at__isnull=True)[:50],
         "form": form, "roles": Role.choices, "can_manage": request.lao_access.allows(Action.MANAGE_OFFICERS),
-    })
+        "breadcrumbs": _crumbs(request),
+    }, status=400 if listing.errors else 200)
 
 
 @require_POST
@@ -77,11 +85,8 @@ def officer_change(request, pk):
 
 @officer_required(Action.VIEW_AUDIT)
 def audit_list(request):
-    action = request.GET.get("action", "")
-    return render(request, "officers/audit.html", {
-        "events": audit_trail(action=action if action in AuditEvent.Action.values else "", limit=200),
-        "actions": AuditEvent.Action.choices, "chosen": action,
-    })
+    return list_page(request, lists.AUDIT, lists.audit_events(), "officers/audit.html",
+                     {"breadcrumbs": _crumbs(request)})
 
 
 @require_POST
