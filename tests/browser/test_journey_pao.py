@@ -268,11 +268,15 @@ def test_a_hotel_registers_files_by_totals_and_by_guest_list_pays_and_gets_its_r
     officer.goto(site.lao("pao") + "/pao/returns/")
     _click(officer, re.compile("สถานประกอบการที่ยังไม่ได้ยื่นแบบ|Businesses that have not filed"), role="link")
     officer.wait_for_url(re.compile(r"/pao/overdue/$"))
-    officer.locator("#period").select_option(label=_thai_month(overdue_month))  # a Thai month, a BE year
+    row = officer.locator("tr", has_text=name)  # every month missed since it started, not one month at a time
+    assert _thai_month(overdue_month) in row.inner_text() and _thai_month(_months_back(2)) in row.inner_text()
+    officer.locator("#filter-from").select_option(label=_thai_month(overdue_month))  # a Thai month, a BE year
+    officer.locator("#filter-to").select_option(label=_thai_month(overdue_month))
     _click(officer, re.compile("^(แสดง|Show)$"))
-    officer.wait_for_url(re.compile(rf"/pao/overdue/\?period={overdue_month:%Y-%m}$"))
-    assert officer.locator("#period option:checked").inner_text() == _thai_month(overdue_month)
-    assert name in officer.locator("main").inner_text()
+    officer.wait_for_url(re.compile(rf"/pao/overdue/\?.*from={overdue_month:%Y-%m}"))
+    assert officer.locator("#filter-from option:checked").inner_text() == _thai_month(overdue_month)
+    row = officer.locator("tr", has_text=name)
+    assert _thai_month(overdue_month) in row.inner_text() and _thai_month(_months_back(2)) not in row.inner_text()
     _no_raw_codes(officer)
     site.check(officer, "officer-overdue")
 
@@ -597,9 +601,9 @@ def test_an_additional_return_after_payment_and_an_assessment_seen_by_both_sides
     _key_page(site, approver, "audit-trail")
     for action, codes in (("ordinance_rate_recorded", ("room_rent", "cigarette", "petrol")),
                           ("filing_rule_recorded", ("hotel_fee", "petroleum_tax", "tobacco_tax"))):
-        approver.locator("#action").select_option(action)
+        approver.locator("#filter-action").select_option(action)
         _click(approver, re.compile("^(แสดง|Show)$"))
-        approver.wait_for_url(re.compile(rf"\?action={action}$"))
+        approver.wait_for_url(re.compile(rf"[?&]action={action}(&|$)"))
         assert approver.locator("tbody tr").count() >= 3
         _no_raw_codes(approver, *codes)
         site.check(approver, f"audit-trail-{action}")
