@@ -185,7 +185,8 @@ def catalog_relations():
 
 def _libpq_env():
     database = settings.DATABASES["default"]
-    env = dict(os.environ, PGDATABASE=database["NAME"], PGUSER=database.get("USER") or "postgres")
+    env = dict(os.environ, PGDATABASE=database["NAME"], PGUSER=database.get("USER") or "postgres",
+               PGOPTIONS="-c client_min_messages=warning")
     if database.get("HOST"):
         env["PGHOST"] = database["HOST"]
     if database.get("PORT"):
