@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from scratch import ROOT, scratch_database
 
@@ -165,9 +166,6 @@ def run(args):
     hosts = list(LAO.objects.filter(pk__in=chosen).values_list("hostname", flat=True))
     routing(args, [f"{host}.{settings.BASE_DOMAIN}" for host in hosts])
 
-    if shutil.which("pg_dump") is None:
-        print("\n(pg_dump was not found: the raw DDL floor used psql only)")
-
 
 def timed(fn, *args, **kwargs):
     start = time.perf_counter()
@@ -197,13 +195,13 @@ def _libpq_env():
 
 
 def _tool(name):
-    found = shutil.which(name)
-    if found:
-        return found
+    """psql/pg_dump: the embedded server's own (same version) when it is the one in use, else the PATH's."""
     import pgserver
 
-    candidate = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
-    return str(candidate) if candidate.exists() else None
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+    if str(settings.DATABASES["default"].get("HOST", "")).startswith("/") and bundled.exists():
+        return str(bundled)
+    return shutil.which(name) or (str(bundled) if bundled.exists() else name)
 
 
 def ddl_floor(template: str, copies: int, tag: str) -> float:
@@ -281,7 +279,7 @@ def measure_routing(wrk, folder, mode, extra, seconds):
     url = (f"postgres://{database.get('USER') or 'postgres'}:{database.get('PASSWORD') or ''}@"
            f"{database.get('HOST') or ''}:{database.get('PORT') or 5432}/{database['NAME']}")
     if str(database.get("HOST", "")).startswith("/"):  # the embedded server's socket folder
-        url = f"postgres://{database.get('USER') or 'postgres'}@/{database['NAME']}?host={database['HOST']}"
+        url = f"postgres://{database.get('USER') or 'postgres'}@{quote(database['HOST'], safe='')}/{database['NAME']}"
     port = _free_port()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="localservice.settings_test", DATABASE_URL=url, **extra)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
