@@ -36,6 +36,7 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reconcile.py
+	$(BIN)/python bench/scale.py --laos 300 --routing-seconds 10
 
 messages: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemessages -l th --ignore=.venv --ignore=deploy --ignore=bench --ignore=tests --no-obsolete

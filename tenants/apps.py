@@ -27,6 +27,28 @@ def ensure_dla_group(sender, **kwargs):
     ))
 
 
+def _has_migrations_table(self):
+    """MigrationRecorder.has_table by one lookup of the name on the search path.
+
+    Django lists every visible table (pg_table_is_visible over all of pg_class) to learn
+    whether django_migrations exists: ≈1.3 s with 7,849 LAO schemas in the catalog, four
+    times per schema migrated. to_regclass answers the same question — is such a table
+    first on the search path — from the catalog's indexes.
+    """
+    if self._has_table:
+        return True
+    if self.connection.vendor != "postgresql":
+        return _django_has_table(self)
+    with self.connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL",
+                       [self.connection.ops.quote_name(self.Migration._meta.db_table)])
+        self._has_table = cursor.fetchone()[0]
+    return self._has_table
+
+
+_django_has_table = None
+
+
 class TenantsConfig(AppConfig):
     name = "tenants"
     verbose_name = _("LAO registry")
@@ -36,3 +58,15 @@ class TenantsConfig(AppConfig):
         import localservice.celery  # noqa: F401  (so tasks use our Celery app and its settings)
 
         post_migrate.connect(ensure_dla_group, sender=self)
+        from django.core.signals import request_finished
+
+        from .connections import recycle_connections
+
+        request_finished.connect(recycle_connections, dispatch_uid="tenants.recycle_connections")
+
+        global _django_has_table
+        from django.db.migrations.recorder import MigrationRecorder
+
+        if _django_has_table is None:
+            _django_has_table = MigrationRecorder.has_table
+            MigrationRecorder.has_table = _has_migrations_table

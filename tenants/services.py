@@ -156,6 +156,60 @@ def onboard_lao(*, lao: LAO, actor=None) -> bool:
     return True
 
 
+@dataclass
+class BulkOnboardingReport:
+    onboarded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already active or suspended: nothing to do
+    failed: dict[str, str] = field(default_factory=dict)  # DLA code → why (each left registered, no schema)
+    seconds: float = 0.0
+
+    def __str__(self):
+        return (f"onboarded {len(self.onboarded)}, already onboarded {len(self.skipped)}, "
+                f"failed {len(self.failed)} in {self.seconds:.1f} s")
+
+
+def onboard_laos(*, laos, actor=None, workers: int = 2, on_progress=None) -> BulkOnboardingReport:
+    """Onboard many LAOs (a queryset of the registry) in parallel workers, a database connection each.
+
+    Resumable: LAOs already onboarded are skipped, so running it again after a failure or an
+    interruption onboards only what is left. Each LAO is its own onboarding transaction, so a
+    failure leaves that LAO registered with no schema and does not stop the others; failures
+    are returned with their reasons. The templates are brought up to date once, first.
+    `on_progress(dla_code, ok)` is called from the workers after each LAO.
+    """
+    import time
+
+    from .workers import run_in_workers
+
+    started = time.perf_counter()
+    report = BulkOnboardingReport()
+    rows = list(laos.order_by("dla_code").values_list("pk", "dla_code", "lao_type", "status"))
+    report.skipped = [code for _pk, code, _type, status in rows if status != LAOStatus.REGISTERED]
+    todo = [(pk, code) for pk, code, _type, status in rows if status == LAOStatus.REGISTERED]
+    for lao_type in sorted({lao_type for _pk, _code, lao_type, status in rows if status == LAOStatus.REGISTERED}):
+        schemas.ensure_template(lao_type)  # here, once, not raced for by the workers
+
+    def onboard(item):
+        pk, _code = item
+        return onboard_lao(lao=LAO.objects.get(pk=pk), actor=actor)
+
+    def done(outcome):
+        if on_progress is not None:
+            on_progress(outcome.item[1], outcome.error is None)
+
+    for outcome in run_in_workers(todo, onboard, workers=workers, on_done=done):
+        code = outcome.item[1]
+        if outcome.error is not None:
+            report.failed[code] = str(outcome.error)
+        elif outcome.result:
+            report.onboarded.append(code)
+        else:
+            report.skipped.append(code)  # onboarded meanwhile by someone else
+    report.onboarded.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 # Allowed status changes after onboarding; anything else is refused.
 STATUS_TRANSITIONS = {
     (LAOStatus.ACTIVE, LAOStatus.SUSPENDED): LAOEvent.Kind.SUSPENDED,

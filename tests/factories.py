@@ -33,11 +33,12 @@ def lao_forget(dla_code: str) -> None:
     from django.db import connection
 
     from shared_apps.ledger.models import RevenueDaily
-    from tenants.models import LAO
+    from tenants.models import LAO, SchemaMigrationState
 
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{dla_code}" CASCADE')
+    SchemaMigrationState.objects.filter(schema_name=f"lao_{dla_code}").delete()
     for lao in LAO.objects.filter(dla_code=dla_code):
         RevenueDaily.objects.filter(lao=lao).delete()
         lao.domains.all().delete()

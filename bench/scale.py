@@ -1,0 +1,336 @@
+"""National scale on one PostgreSQL: figures and ratios, never pass/fail.
+
+    .venv/bin/python bench/scale.py                 # a few hundred LAOs (make bench)
+    .venv/bin/python bench/scale.py --all           # all 7,849 LAOs (≈12 GB of catalog, half an hour or more)
+
+In a scratch database `bench_scale` on the configured server (dropped at the end unless
+--keep), one run measures:
+
+1. the raw DDL floor — the template schema's own pg_dump script run through psql, one
+   transaction per copy — with an almost empty catalog and again once N LAOs exist;
+2. bulk onboarding of N LAOs (parallel workers): time per LAO at the start and at the end,
+   against the floor;
+3. catalog and database size;
+4. migrate_schemas with nothing to apply, and with a one-column migration (a nullable
+   column on a tenant model), over all N, against django-tenants' executor per schema
+   (measured on a sample here, with Django's own has_table check);
+5. routing under gunicorn (2 workers, DEBUG off): a light LAO page on one host, and roaming
+   over every onboarded host, with connections per request (CONN_MAX_AGE=0), persistent
+   and recycled (ours), and persistent never recycled; the PostgreSQL backends' private
+   memory after each. Needs `wrk` (Debian package) on the PATH; skipped without it.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from scratch import ROOT, scratch_database
+
+from django.conf import settings
+
+BENCH_DB = "bench_scale"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--laos", type=int, default=300, help="LAOs to onboard (default 300)")
+    parser.add_argument("--all", action="store_true", help="all 7,849 LAOs of the registry")
+    parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2: the cores here)")
+    parser.add_argument("--floor-copies", type=int, default=20, help="schemas for each raw DDL floor measurement")
+    parser.add_argument("--routing-seconds", type=int, default=15, help="seconds per routing measurement")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    if args.keep:
+        run_kept(args)
+        return
+    with scratch_database(BENCH_DB):
+        run(args)
+
+
+def run_kept(args):
+    import django
+
+    settings.DATABASES["default"]["TEST"] = {"NAME": BENCH_DB}
+    django.setup()
+    from django.db import connection
+
+    print(f"Creating scratch database {BENCH_DB} (kept) …", flush=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    run(args)
+
+
+def run(args):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    import tenants.apps
+    from shared_apps.geography.services import geography_load
+    from tenants import schemas
+    from tenants.models import LAO, LAOType
+    from tenants.schema_migrations import migrate_with_executor
+    from tenants.services import onboard_laos, registry_import
+
+    data = Path(settings.SHARED_DATA_DIR)
+    geography_load(provinces_path=data / "provinces.json", districts_path=data / "districts.json")
+    registry_import(path=data / "lao-registry.json")
+    everyone = list(LAO.objects.order_by("dla_code").values_list("pk", flat=True))
+    n = len(everyone) if args.all else min(args.laos, len(everyone))
+    step = len(everyone) / n
+    chosen = [everyone[int(index * step)] for index in range(n)]  # every type, every region
+    for lao_type in (LAOType.PAO, LAOType.SAO):
+        schemas.ensure_template(lao_type)
+    print(f"\nNational scale: {n:,} of {len(everyone):,} LAOs, {args.workers} workers, "
+          f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs")
+
+    # 1. the raw DDL floor, with an (almost) empty catalog
+    floor_start = ddl_floor(schemas.template_schema_name(LAOType.SAO), args.floor_copies, "start")
+    relations_start = catalog_relations()
+
+    # 2. bulk onboarding
+    finished = []
+    started = time.perf_counter()
+    report = onboard_laos(laos=LAO.objects.filter(pk__in=chosen), workers=args.workers,
+                          on_progress=lambda code, ok: finished.append(time.perf_counter()))
+    total = time.perf_counter() - started
+    window = max(10, n // 20)  # the first and the last 5 %
+    per_start = (finished[window - 1] - started) / window
+    per_end = (finished[-1] - finished[-window - 1]) / window
+    floor_end = ddl_floor(schemas.template_schema_name(LAOType.SAO), args.floor_copies, "end")
+    floor = (floor_start + floor_end) / 2
+    print(f"\n1–2. Onboarding {n:,} LAOs in parallel ({report})")
+    print(f"   total                    {total / 60:8.1f} min   ({total / n * 1000:6.1f} ms per LAO)")
+    print(f"   per LAO, first {window:>4}     {per_start * 1000:8.1f} ms")
+    print(f"   per LAO, last {window:>5}     {per_end * 1000:8.1f} ms   end / start {per_end / per_start:.2f}×")
+    print(f"   raw DDL floor (pg_dump script through psql, one at a time): "
+          f"{floor_start * 1000:.1f} ms at the start, {floor_end * 1000:.1f} ms at the end")
+    print(f"   onboarding / floor: {total / (n * floor):.2f}× "
+          f"(all {n:,} in {total / 60:.1f} min vs {n * floor / 60:.1f} min of raw DDL)")
+
+    # 3. catalog and database size
+    relations = catalog_relations()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    print(f"\n3. Catalog: {relations:,} relations in pg_class ({(relations - relations_start) / n:.0f} per LAO); "
+          f"database {size / 2**30:.2f} GB ({size / n / 2**20:.2f} MB per LAO, no data)")
+
+    # 4. migrations over every schema
+    sample = list(LAO.objects.filter(pk__in=chosen, lao_type=LAOType.SAO).order_by("dla_code")[:3])
+    django_has_table = tenants.apps._django_has_table
+    ours_has_table = MigrationRecorder.has_table
+
+    def executor_per_schema(laos, has_table):
+        MigrationRecorder.has_table = has_table
+        try:
+            times = []
+            for lao in laos:
+                start = time.perf_counter()
+                migrate_with_executor(schema=lao.schema_name, lao_type=lao.lao_type)
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+        finally:
+            MigrationRecorder.has_table = ours_has_table
+
+    noop, _ = timed(call_command, "migrate_schemas", "--tenant", "--workers", str(args.workers), verbosity=0)
+    noop_django = executor_per_schema(sample, django_has_table)
+    noop_by_name = executor_per_schema(sample, ours_has_table)
+    print(f"\n4. migrate_schemas over {n:,} schemas")
+    print(f"   nothing to apply (ours)             {noop:8.1f} s")
+    print(f"   django-tenants' executor per schema {noop_django * 1000:8.0f} ms  → {n * noop_django / 60:.1f} min "
+          f"for {n:,} ({n * noop_django / noop:.0f}× ours); with has_table by name {noop_by_name * 1000:.0f} ms "
+          f"→ {n * noop_by_name / 60:.1f} min")
+    from tests.extra_migration import extra_migration
+
+    with extra_migration():
+        column_django = executor_per_schema(sample, django_has_table)  # these three are then current
+        column, _ = timed(call_command, "migrate_schemas", "--tenant", "--workers", str(args.workers), verbosity=0)
+        column_noop, _ = timed(call_command, "migrate_schemas", "--tenant", "--workers", str(args.workers),
+                               verbosity=0)
+    print(f"   one-column migration (ours, templates first, {n - len(sample):,} replayed) "
+          f"{column:8.1f} s  ({column / max(1, n - len(sample)) * 1000:.1f} ms per schema)")
+    print(f"   django-tenants' executor per schema {column_django * 1000:8.0f} ms  → "
+          f"{n * column_django / 60:.1f} min for {n:,} ({n * column_django / column:.0f}× ours)")
+    print(f"   then nothing to apply again         {column_noop:8.1f} s")
+
+    # 5. routing and backend memory
+    hosts = list(LAO.objects.filter(pk__in=chosen).values_list("hostname", flat=True))
+    routing(args, [f"{host}.{settings.BASE_DOMAIN}" for host in hosts])
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def catalog_relations():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class")
+        return cursor.fetchone()[0]
+
+
+def _libpq_env():
+    database = settings.DATABASES["default"]
+    env = dict(os.environ, PGDATABASE=database["NAME"], PGUSER=database.get("USER") or "postgres",
+               PGOPTIONS="-c client_min_messages=warning")
+    if database.get("HOST"):
+        env["PGHOST"] = database["HOST"]
+    if database.get("PORT"):
+        env["PGPORT"] = str(database["PORT"])
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = database["PASSWORD"]
+    return env
+
+
+def _tool(name):
+    """psql/pg_dump: the embedded server's own (same version) when it is the one in use, else the PATH's."""
+    import pgserver
+
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+    if str(settings.DATABASES["default"].get("HOST", "")).startswith("/") and bundled.exists():
+        return str(bundled)
+    return shutil.which(name) or (str(bundled) if bundled.exists() else name)
+
+
+def ddl_floor(template: str, copies: int, tag: str) -> float:
+    """Seconds per schema for the template's own pg_dump script run through one psql session."""
+    env = _libpq_env()
+    dump = subprocess.run([_tool("pg_dump"), "--schema", template, "--no-owner", "--no-privileges"],
+                          env=env, capture_output=True, text=True, check=True).stdout
+    pattern = re.compile(rf"\b{re.escape(template)}\b")
+    names = [f"floor_{tag}_{index}" for index in range(copies)]
+    script = "".join(f"BEGIN;\n{pattern.sub(name, dump)}\nCOMMIT;\n" for name in names)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+        handle.write(script)
+    try:
+        start = time.perf_counter()
+        subprocess.run([_tool("psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-f", handle.name], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+        seconds = (time.perf_counter() - start) / copies
+    finally:
+        os.unlink(handle.name)
+        drop = "".join(f'DROP SCHEMA "{name}" CASCADE;\n' for name in names)
+        subprocess.run([_tool("psql"), "-q", "-X", "-c", drop], env=env, check=False, stdout=subprocess.DEVNULL)
+    return seconds
+
+
+def routing(args, hosts):
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("\n5. Routing: skipped (install Debian's `wrk` to measure it)")
+        return
+    runs = [
+        ("new connection per request (CONN_MAX_AGE=0)", "roam", {"CONN_MAX_AGE": "0"}),
+        ("persistent, recycled (ours), one host", "one", {"CONN_MAX_AGE": "600"}),
+        ("persistent, recycled (ours), roaming", "roam", {"CONN_MAX_AGE": "600"}),
+        ("persistent, never recycled, roaming", "roam",
+         {"CONN_MAX_AGE": "600", "DB_CONN_MAX_REQUESTS": "1000000000", "DB_CONN_MAX_SCHEMAS": "1000000000"}),
+    ]
+    print(f"\n5. Routing: GET / of a LAO site under gunicorn (2 workers, DEBUG off), wrk 2 threads × 8 "
+          f"connections, {args.routing_seconds} s each; roaming = a random one of {len(hosts):,} hosts per request")
+    folder = Path(tempfile.mkdtemp(prefix="bench-routing-"))
+    (folder / "hosts.txt").write_text("\n".join(hosts) + "\n")
+    (folder / "roam.lua").write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / "hosts.txt")))
+    (folder / "one.lua").write_text(f'wrk.headers["Host"] = "{hosts[0]}"\n')
+    results = {}
+    try:
+        for label, mode, extra in runs:
+            rate, memory = measure_routing(wrk, folder, mode, extra, args.routing_seconds)
+            results[label] = rate
+            print(f"   {label:<48} {rate:8.1f} req/s   backends' private memory: "
+                  f"max {max(memory, default=0) / 1024:6.1f} MB over {len(memory)} backends")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    one, roam = results[runs[1][0]], results[runs[2][0]]
+    print(f"   roaming / one host (ours): {roam / one:.2f}×;  ours / new connection per request: "
+          f"{roam / results[runs[0][0]]:.2f}×")
+
+
+ROAM_LUA = """
+local hosts = {}
+for line in io.lines("HOSTS_FILE") do hosts[#hosts + 1] = line end
+init = function(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end
+request = function()
+  return wrk.format("GET", "/", {["Host"] = hosts[math.random(#hosts)]})
+end
+"""
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_routing(wrk, folder, mode, extra, seconds):
+    database = settings.DATABASES["default"]
+    url = (f"postgres://{database.get('USER') or 'postgres'}:{database.get('PASSWORD') or ''}@"
+           f"{database.get('HOST') or ''}:{database.get('PORT') or 5432}/{database['NAME']}")
+    if str(database.get("HOST", "")).startswith("/"):  # the embedded server's socket folder
+        url = f"postgres://{database.get('USER') or 'postgres'}@{quote(database['HOST'], safe='')}/{database['NAME']}"
+    port = _free_port()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="localservice.settings_test", DATABASE_URL=url, **extra)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "localservice.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(port)
+        subprocess.run([wrk, "-t1", "-c2", "-d2s", "-s", str(folder / "one.lua"), f"http://127.0.0.1:{port}/"],
+                       capture_output=True, check=True)  # warm up the workers
+        result = subprocess.run([wrk, "-t2", "-c8", f"-d{seconds}s", "-s", str(folder / f"{mode}.lua"),
+                                 f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+        if errors:
+            print(f"   ({errors.group(1)} responses were not 2xx/3xx)")
+        memory = backend_private_memory(database["NAME"])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return rate, memory
+
+
+def _wait_for(port):
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def backend_private_memory(database_name):
+    """Private (not shared-buffer) memory of each client backend on the bench database, in kB."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                       "AND backend_type = 'client backend'", [database_name])
+        pids = [pid for (pid,) in cursor.fetchall()]
+    sizes = []
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue  # another machine, or not ours to read
+        sizes.append(sum(int(value) for value in re.findall(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", text, re.M)))
+    return sizes
+
+
+if __name__ == "__main__":
+    main()
