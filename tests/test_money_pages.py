@@ -380,7 +380,8 @@ def _bare(text: str) -> str:
     """Without spaces and combining marks: text extraction may reorder the marks of Thai."""
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not c.isspace() and unicodedata.category(c) != "Mn")
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not c.isspace() and unicodedata.category(c) != "Mn")
 
 
 # --- the overview page -----------------------------------------------------------------------------------------------
@@ -398,7 +399,7 @@ def test_the_overview_shows_the_figures_a_chart_and_its_table(client, pao, books
     assert page.context["breadcrumbs"][0][1] == "/officer/" and page.context["breadcrumbs"][-1][1] is None
 
 
-# --- roles and isolation -----------------------------------------------------------------------------------------------
+# --- roles and isolation ----------------------------------------------------------------------------------------------
 
 PAGES = ["/billing/overview/", "/billing/daily-summary/", "/billing/receipt-register/", "/billing/receivables/",
          "/billing/e-laas/", "/billing/revenue-codes/"]

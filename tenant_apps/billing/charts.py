@@ -34,7 +34,8 @@ def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str],
     bar_width = group_width * 0.8 / max(len(series), 1)
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t '
              f'{chart_id}-d" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{chart_id}-t">{escape(title)}</title>', f'<desc id="{chart_id}-d">{escape(description)}</desc>',
+             f'<title id="{chart_id}-t">{escape(title)}</title>',
+             f'<desc id="{chart_id}-d">{escape(description)}</desc>',
              f'<line class="chart-axis" x1="{left}" y1="{top + plot}" x2="{width - left}" y2="{top + plot}"/>']
     for index, label in enumerate(labels):
         x0 = left + index * group_width + group_width * 0.1

@@ -51,7 +51,8 @@ def daily_summary_sign(*, day: datetime.date, actor, request=None) -> DailySumma
             raise AlreadySigned(_("This day's summary was just signed off by someone else."),
                                 code="already_signed") from None
         audit_record(action="daily_summary_signed", request=request, actor=actor, target=be_date(day),
-                     day=day.isoformat(), receipts=state["valid_count"], voided=state["void_count"], total=str(state["total"]),
+                     day=day.isoformat(), receipts=state["valid_count"], voided=state["void_count"],
+                     total=str(state["total"]),
                      fingerprint=state["fingerprint"],
                      superseded=signed["latest"].pk if signed["superseded"] else None)
     return sign_off

@@ -58,8 +58,8 @@ class Obligation(models.Model):
             models.CheckConstraint(condition=models.Q(charged__gte=0), name="obligation_charged_not_negative"),
         ]
         indexes = [  # what is still owed, by due date: the aged balances and the receivables (ลูกหนี้)
-            models.Index(fields=["due_date"], name="billing_owed_by_due_date",
-                         condition=models.Q(charged__gt=models.F("paid") + models.F("credited") - models.F("refunded")))]
+            models.Index(fields=["due_date"], name="billing_owed_by_due_date", condition=models.Q(
+                charged__gt=models.F("paid") + models.F("credited") - models.F("refunded")))]
 
     def __str__(self):
         return f"{self.description} · {self.balance}"
