@@ -54,7 +54,10 @@ SHARED_APPS = [
     "shared_apps.calendar",
     "tenants",
     "shared_apps.ledger",
+    "shared_apps.oversight",  # figures the LAOs publish, for DLA and the provinces
     "shared_apps.portal",
+    "shared_apps.console",  # DLA's console and the provincial offices' pages (/dla/)
+    "shared_apps.documents",  # signed PDF/A-3b documents: no models (files per LAO under MEDIA_ROOT)
     "shared_apps.audit",  # also a LAO app: each schema keeps its own trail
 ]
 LAO_COMMON_APPS = [  # every LAO's schema
@@ -207,6 +210,17 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STATEMENT_INBOX = Path(env("STATEMENT_INBOX", default=str(BASE_DIR / "inbox")))
+
+# --- Signed documents (shared_apps/documents): receipts, permits, slips, filing acknowledgements ---
+# per_lao: <KEYS_DIR>/lao-<DLA code>.p12 per LAO; dla: one <KEYS_DIR>/dla.p12 signing on the LAOs' behalf; off.
+# A PKCS#12's passphrase: <file>.pass sealed with FIELD_ENCRYPTION_KEYS, else DOCUMENT_SIGNING_PASSPHRASE.
+# Keys live in files (or, later, an HSM through PKCS#11: README), never in the database.
+DOCUMENT_SIGNING_MODE = env("DOCUMENT_SIGNING_MODE", default="per_lao")
+DOCUMENT_SIGNING_KEYS_DIR = Path(env("DOCUMENT_SIGNING_KEYS_DIR", default=str(BASE_DIR / "signing-keys")))
+DOCUMENT_SIGNING_PASSPHRASE = env("DOCUMENT_SIGNING_PASSPHRASE", default="")
+DOCUMENT_TRUST_ROOTS = env.list("DOCUMENT_TRUST_ROOTS", default=[])  # PEM files (a Thai CA's roots)
+TSA_URL = env("TSA_URL", default="")  # an RFC 3161 timestamp authority: PAdES B-T; empty: B-B
+TSA_TIMEOUT = env.int("TSA_TIMEOUT", default=10)
 
 # --- Identity: citizens through DOPA Digital ID (OpenID Connect), officers and staff by password + TOTP ---
 AUTH_USER_MODEL = "accounts.User"
