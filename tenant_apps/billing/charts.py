@@ -25,7 +25,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str],
     """Grouped vertical bars: `series` = [{"name", "values", "css"}]; one group per label. The SVG scales to
     its box (viewBox), so it fits a phone."""
     groups = len(labels)
-    width = max(60 * groups, 320)
+    width = 640  # a fixed canvas: the box scales it, so text keeps its size relative to the bars
     top, bottom, left = 24, 40, 8
     plot = height - top - bottom
     values = [Decimal(v) for s in series for v in s["values"]]

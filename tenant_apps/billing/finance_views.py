@@ -150,10 +150,13 @@ class DayForm(forms.Form):
 
 
 def _day(request) -> tuple[DayForm, datetime.date]:
-    form = DayForm(request.GET or None)
+    """The day asked for (Buddhist era), else today; the box shows the day the page is about."""
+    form = DayForm(request.GET if request.GET.get("day") else None)
     day = timezone.localdate()
-    if form.is_valid() and form.cleaned_data["day"]:
+    if form.is_bound and form.is_valid() and form.cleaned_data["day"]:
         day = form.cleaned_data["day"]
+    if not form.is_bound:
+        form = DayForm(initial={"day": day})
     return form, day
 
 
