@@ -366,3 +366,78 @@ def test_every_table_of_the_home_page_downloads_as_csv_and_xlsx_with_the_page_fi
         values = [[str(cell) for cell in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert values == shown
     assert get(client, "/dla/", table="nope", export="csv")["Content-Type"].startswith("text/html")
+
+
+# --- the dashboards ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def published(db, sao, pao, lao):
+    """A few published monthly figures (as the LAO side writes them) in Phrae and Chonburi."""
+    import datetime
+    from decimal import Decimal
+
+    from shared_apps.oversight.models import RevenueMonth
+    from shared_apps.oversight.selectors import current_fiscal_year
+
+    fy = current_fiscal_year()
+    october = datetime.date(fy - 544, 10, 1)
+    pattaya = lao("3200408")
+    for one, service, amount in ((sao, "advertising", "1200.00"), (pao, "hotel_fee", "35000.50"),
+                                 (pattaya, "advertising", "800.00")):
+        RevenueMonth.objects.create(lao=one, service=service, channel="counter", month=october, fiscal_year=fy,
+                                    amount=Decimal(amount), payments=3)
+    return fy
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_the_national_dashboard_shows_every_province_and_exports_each_table_as_shown(client, people, published):
+    signed_in(client, people["dla"])
+    page = get(client, "/dla/figures/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'role="img"' in text and "<title id=\"map-provinces-t\">" in text and "amCharts" in text
+    tables = {t.key: t for t in page.context["tables"]}
+    assert {"summary", "by-province", "revenue-by-fiscal-year", "revenue-by-month", "revenue-by-type",
+            "revenue-by-service", "top-laos", "bottom-laos", "filing-by-pao", "permits-by-lao"} <= set(tables)
+    assert tables["summary"].rows[0][1] == __import__("decimal").Decimal("37000.50")
+    by_province = {row[0]: row for row in tables["by-province"].rows}
+    assert by_province["แพร่ (Phrae)"][1] == __import__("decimal").Decimal("36200.50")
+    for key, table in tables.items():
+        rows = _csv(get(client, "/dla/figures/", table=key, export="csv"))
+        assert rows[0] == [str(c.label) for c in table.columns], key
+        expected = [["" if v is None else (f"{v:.2f}" if c.kind == "money" else str(v)) for v, c in zip(row, table.columns)]
+                    for row in table.rows + ([table.footer] if table.footer else [])]
+        assert rows[1:] == expected, key
+    for figure in ("active", "on_time", "permits"):
+        assert get(client, "/dla/figures/", figure=figure).status_code == 200
+    assert get(client, "/dla/figures/", fiscal_year="abc", figure="<script>").status_code == 400
+
+
+def test_a_provincial_office_sees_its_province_dashboard_only(client, people, published):
+    signed_in(client, people["phrae"])
+    response = get(client, "/dla/figures/")
+    assert response.status_code == 302 and response["Location"] == "/dla/figures/54/"
+    page = get(client, "/dla/figures/54/")
+    assert page.status_code == 200
+    tables = {t.key: t for t in page.context["tables"]}
+    assert "by-province" not in tables
+    assert tables["summary"].rows[0][1] == __import__("decimal").Decimal("36200.50")  # Pattaya's 800 not counted
+    everything = " ".join(str(v) for t in tables.values() for row in t.rows for v in row)
+    for code in LAO.objects.exclude(province_id="54").values_list("dla_code", flat=True):
+        assert f"({code})" not in everything
+    assert "ชลบุรี (" not in everything  # no province row of Chonburi either
+    assert "map-laos" in page.content.decode()
+    assert get(client, "/dla/figures/20/").status_code == 404
+    assert get(client, "/dla/figures/20/", table="summary", export="csv").status_code == 404
+    rows = _csv(get(client, "/dla/figures/54/", table="top-laos", export="csv"))
+    assert all("แพร่" in row[1] for row in rows[1:])
+
+
+def test_officers_and_citizens_see_no_dashboard(client, people):
+    for who in ("officer", "citizen"):
+        signed_in(client, people[who])
+        assert get(client, "/dla/figures/").status_code == 403
+        assert get(client, "/dla/figures/54/").status_code == 403

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import dashboards, views
 
 app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("figures/", dashboards.national, name="figures"),
+    path("figures/<str:code>/", dashboards.provincial, name="province_figures"),
     path("laos/", views.laos, name="laos"),
     path("laos/<str:dla_code>/", views.lao_detail, name="lao"),
     path("laos/<str:dla_code>/status/", views.lao_status, name="lao_status"),
