@@ -319,7 +319,8 @@ def test_progress_is_counted_on_the_job_while_it_runs(test_province, settings, m
     job = own_connection(lambda: console.onboarding_job_request(actor=dla, codes=PROGRESS_CODES))
     job.refresh_from_db()
     assert job.status == OnboardingJob.Status.FINISHED and (job.done, job.total) == (3, 3)
-    assert sorted(done for _status, done, _failed in seen) == [1, 2, 3]
+    dones = [done for _status, done, _failed in seen]  # two workers: both may count before either reads
+    assert len(dones) == 3 and max(dones) == 3 and all(1 <= done <= 3 for done in dones)
     assert {status for status, _done, _failed in seen} == {OnboardingJob.Status.RUNNING}
     # run again (a task delivered twice): nothing happens
     assert console.onboarding_job_run(job_id=job.pk).status == OnboardingJob.Status.FINISHED
