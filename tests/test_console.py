@@ -95,7 +95,7 @@ def people(db, sao):
     officer = UserFactory(name_th="เจ้าหน้าที่ อบต.")
     with schema_context(sao.schema_name):
         Officer.objects.create(user_id=officer.pk, roles=["clerk", "lao_admin"])
-    citizen = UserFactory(national_id="1101700230708")
+    citizen = UserFactory(name_th="ประชาชนทั่วไป")  # signs in with DOPA: no role anywhere
     return {"dla": dla, "phrae": phrae, "officer": officer, "citizen": citizen}
 
 
