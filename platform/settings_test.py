@@ -32,3 +32,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="localservice-test-media-")
+DOCUMENT_SIGNING_KEYS_DIR = tempfile.mkdtemp(prefix="localservice-test-keys-")  # the development CA's, per run

@@ -6,5 +6,6 @@ common_urlpatterns = [
     path("", include("shared_apps.accounts.urls")),
     path("", include("tenant_apps.officers.urls")),
     path("", include("tenant_apps.billing.urls")),
+    path("", include("shared_apps.documents.urls")),  # checking an uploaded signed document
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 import segno
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 __all__ = ["BASE_CSS", "qr_svg", "render_pdf"]
@@ -67,15 +67,26 @@ def _font_face_css() -> str:
     return "\n".join(rules)
 
 
-def render_pdf(*, html: str, base_url: str | None = None) -> bytes:
+PDF_VARIANT = "pdf/a-3b"
+"""Official documents are PDF/A-3b: archivable (fonts embedded, colours defined, XMP metadata) and allowed to
+carry their data as an associated file."""
+
+
+def render_pdf(*, html: str, base_url: str | None = None, variant: str | None = None,
+               data_files: list[tuple[str, bytes, str]] = ()) -> bytes:
     """Render HTML to PDF bytes with Sarabun embedded.
 
-    A fresh FontConfiguration per call: it owns temporary files and is not
-    meant to be shared between threads.
+    `variant` "pdf/a-3b" for an official document; `data_files` are (name, bytes, description) embedded as the
+    document's associated files (AFRelationship /Data, listed in the catalog's /AF as PDF/A-3 asks).
+    A fresh FontConfiguration per call: it owns temporary files and is not meant to be shared between threads.
     """
     font_config = FontConfiguration()
     fonts = CSS(string=_font_face_css(), font_config=font_config)
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[fonts], font_config=font_config)
+    attachments = [Attachment(string=content, name=name, description=description, relationship="Data")
+                   for name, content, description in data_files]
+    return HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[fonts], font_config=font_config, pdf_variant=variant, attachments=attachments or None,
+        uncompressed_pdf=False)
 
 
 def qr_svg(data: str, *, scale: int = 4) -> str:

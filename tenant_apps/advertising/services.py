@@ -473,6 +473,9 @@ def permit_issue(*, application: Application, actor=None, request=None) -> Permi
     application.save()
     transaction.on_commit(lambda: _notify(application, _("Your advertising permit %(number)s")
                                           % {"number": permit.display_number}, ""))
+    from .documents import permit_issue_on_commit
+
+    permit_issue_on_commit(permit)  # signed by the LAO and stored once committed
     return permit
 
 

@@ -1,12 +1,10 @@
 """Pages of a municipality's, SAO's or Pattaya's site for advertising permits."""
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -263,42 +261,29 @@ def officer_queue(request):
     }, status=400 if listing.errors else 200)
 
 
-def permit_document(permit: Permit, *, lao, verify_url: str) -> bytes:
-    from shared_apps.documents.pdf import BASE_CSS, qr_svg, render_pdf
-
-    application = permit.application
-    signer_name = application.order_signer_name
-    if not signer_name and application.order_by_id:  # ordered before the signer was kept with the order
-        signer = get_user_model().objects.filter(pk=application.order_by_id).first()
-        signer_name = signer.display_name if signer else ""
-    html = render_to_string("advertising/permit_pdf.html", {
-        "css": BASE_CSS, "lao": lao, "permit": permit, "application": application,
-        "locations": application.locations.all(), "holder": services._applicant_name(application),
-        "policy": policy_get(), "qr": qr_svg(verify_url), "verify_url": verify_url,
-        "signer_name": signer_name,
-        "signer_title": application.order_signer_title or services.signer_title_default(lao),
-    })
-    return render_pdf(html=html)
-
-
 @login_required
 def permit_pdf(request, pk):
+    """The permit as signed at issue: the stored file, the same bytes on every download."""
+    from shared_apps.documents.issuing import stored_bytes
+
     application, _as_officer = _visible_application(request, pk)
     permit = get_object_or_404(Permit, application=application)
-    verify_url = f"{request.tenant.site_url}permits/{permit.fiscal_year}/{permit.number}/"
-    pdf = permit_document(permit, lao=request.tenant, verify_url=verify_url)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(stored_bytes("permit", permit.pk, lao=request.tenant), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="permit-{permit.number}-{permit.fiscal_year}.pdf"'
     return response
 
 
 def permit_verify(request, fiscal_year, number):
     """Public: anyone who scans the notice's QR sees whether it is allowed, and nothing personal."""
+    from shared_apps.documents.views import upload_outcome
+
     permit = permit_by_number(fiscal_year=fiscal_year, number=number)
     status = permit.status_on(timezone.localdate()) if permit else "unknown"
+    outcome, upload_error = upload_outcome(request, expected_kind="permit")
     return render(request, "advertising/verify.html", {"permit": permit, "status": status,
-                                                       "number": f"{number}/{fiscal_year}"},
-                  status=200 if permit else 404)
+                                                       "number": f"{number}/{fiscal_year}", "outcome": outcome,
+                                                       "upload_error": upload_error, "upload_action": request.path},
+                  status=400 if upload_error else 200 if permit else 404)
 
 
 class PolicyForm(forms.Form):

@@ -485,8 +485,11 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
         entries += [(e.obligation.pk, e.kind, "", e.amount, ZERO, e.note, None, None, None, now, actor_id)
                     for e in accrued]
         _copy_rows(ObligationEntry, ENTRY_COLUMNS, entries)
-        _copy_rows(Receipt, RECEIPT_COLUMNS, _receipt_rows(new_payments, now=now, actor=actor,
-                                                           officer_name=officer_name))
+        receipt_rows = _receipt_rows(new_payments, now=now, actor=actor, officer_name=officer_name)
+        _copy_rows(Receipt, RECEIPT_COLUMNS, receipt_rows)
+        from .documents import receipts_issue_on_commit
+
+        receipts_issue_on_commit([row[0] for row in receipt_rows])  # signed and stored once committed
         _copy_rows(LedgerEntry, LEDGER_COLUMNS, ledger)
         _update_rows(Invoice, [(i.pk, "paid", i.paid_at) for i in paid_invoices.values()],
                      [("status", "varchar"), ("paid_at", "timestamptz")])
@@ -663,11 +666,15 @@ def receipt_void(*, receipt: Receipt, reason: str, actor, reissue: bool = True, 
     counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(fiscal_year=year)
     counter.last_sequence += 1
     counter.save(update_fields=["last_sequence"])
-    return Receipt.objects.create(
+    new_receipt = Receipt.objects.create(
         payment=receipt.payment, fiscal_year=year, sequence=counter.last_sequence, issued_at=timezone.now(),
         payer_name=receipt.payer_name, description=receipt.description, amount=receipt.amount,
         amount_words=receipt.amount_words, issued_by_name=getattr(actor, "display_name", ""),
         token=secrets.token_urlsafe(18))
+    from .documents import receipts_issue_on_commit
+
+    receipts_issue_on_commit([new_receipt.pk])  # the voided receipt's signed file stays as it was
+    return new_receipt
 
 
 def _refundable(payment: Payment) -> Decimal:

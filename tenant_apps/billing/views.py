@@ -6,7 +6,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,6 +175,11 @@ def _slip_context(request, token: str) -> dict:
     invoice = get_object_or_404(Invoice.objects.select_related("obligation"), pk=pk)
     if invoice.status == InvoiceStatus.CANCELLED:  # replaced since: the invoice that stands now, if any
         invoice = invoice.obligation.invoices.filter(status=InvoiceStatus.OPEN).first() or invoice
+    return slip_context(invoice, lao=request.tenant)
+
+
+def slip_context(invoice: Invoice, *, lao) -> dict:
+    """What the slip of `invoice` shows today (the page, the PDF and its signed document)."""
     obligation = invoice.obligation
     today = timezone.localdate()
     settings = payment_settings()
@@ -183,7 +187,7 @@ def _slip_context(request, token: str) -> dict:
     context = {"invoice": invoice, "obligation": obligation, "amount": amount,
                "pay_by": pay_by(obligation, today) if invoice.status == InvoiceStatus.OPEN else invoice.due_date,
                "surcharge_runs": obligation.surcharge_percent_per_month is not None and obligation.surcharge_base > 0,
-               "settings": settings, "lao": request.tenant, "qr_svg": "", "barcode_svg": ""}
+               "settings": settings, "lao": lao, "qr_svg": "", "barcode_svg": ""}
     from shared_apps.payment_formats.thai_words import baht_text
 
     context["amount_words"] = baht_text(amount)
@@ -212,10 +216,11 @@ def slip(request, token):
 
 
 def slip_pdf(request, token):
-    from shared_apps.documents.pdf import BASE_CSS, render_pdf
+    """The slip as a signed PDF/A-3b, stored per invoice and amount payable (issued on the first download)."""
+    from shared_apps.documents.issuing import stored_bytes
 
     context = _slip_context(request, token)
-    pdf = render_pdf(html=render_to_string("billing/slip_pdf.html", {**context, "css": BASE_CSS}, request=request))
+    pdf = stored_bytes("slip", context["invoice"].pk, lao=request.tenant)
     return HttpResponse(pdf, content_type="application/pdf")
 
 
@@ -265,14 +270,12 @@ def refunds(request):
 
 
 def receipt_pdf(request, token):
-    """The receipt as a PDF: for whoever holds its link (the payer, from their page)."""
-    from shared_apps.documents.pdf import BASE_CSS, qr_svg, render_pdf
+    """The receipt as a PDF: for whoever holds its link (the payer, from their page). The signed file stored at
+    issue, the same bytes on every download (issued now if the background task has not run yet)."""
+    from shared_apps.documents.issuing import stored_bytes
 
-    receipt = get_object_or_404(Receipt.objects.select_related("payment"), token=token)
-    verify_url = request.build_absolute_uri(reverse("billing:receipt-verify", args=[receipt.token]))
-    html = render_to_string("billing/receipt_pdf.html", {"receipt": receipt, "lao": request.tenant, "css": BASE_CSS,
-                                                         "qr": qr_svg(verify_url), "verify_url": verify_url})
-    response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
+    receipt = get_object_or_404(Receipt.objects.only("id", "fiscal_year", "sequence"), token=token)
+    response = HttpResponse(stored_bytes("receipt", receipt.pk, lao=request.tenant), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{receipt.fiscal_year}-{receipt.sequence}.pdf"'
     return response
 
@@ -280,7 +283,12 @@ def receipt_pdf(request, token):
 def receipt_verify(request, token):
     """Public: a receipt's QR says whether it is genuine and valid, with the amount and date, nothing else."""
     receipt = Receipt.objects.filter(token=token).first()
-    return render(request, "billing/receipt_verify.html", {"receipt": receipt}, status=200 if receipt else 404)
+    from shared_apps.documents.views import upload_outcome
+
+    outcome, upload_error = upload_outcome(request, expected_kind="receipt")
+    return render(request, "billing/receipt_verify.html", {
+        "receipt": receipt, "outcome": outcome, "upload_error": upload_error,
+        "upload_action": request.path}, status=400 if upload_error else 200 if receipt else 404)
 
 
 def _secret_field(label):

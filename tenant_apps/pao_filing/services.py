@@ -377,6 +377,9 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
     audit_record(action=f"{spec.revenue}_return_filed", request=request, actor=actor if api_key is None else None,
                  target=f"{business.name} {assessment.period:%Y-%m}", return_id=ret.pk, kind=kind,
                  amount_due=str(ret.amount_due), via=ret.filed_via)
+    from .documents import acknowledgement_issue_on_commit
+
+    acknowledgement_issue_on_commit(revenue=spec.revenue, return_id=ret.pk)  # signed and stored once committed
     return ret
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("businesses/<int:business_id>/file/", views.file_return, name="file"),
     path("businesses/<int:business_id>/returns/<int:return_id>/", views.return_page, name="return"),
     path("businesses/<int:business_id>/returns/<int:return_id>/additional/", views.file_return, name="additional"),
+    path("businesses/<int:business_id>/returns/<int:return_id>/acknowledgement.pdf", views.acknowledgement_pdf,
+         name="acknowledgement-pdf"),
     # officers
     path("pao/registrations/", views.registration_queue, name="registrations"),
     path("pao/returns/", views.review_queue_page, name="queue"),

@@ -293,6 +293,22 @@ def return_page(request, business_id, return_id):
         "pay": payment_links(source=f"{SPECS[business.kind].revenue}.return", source_id=ret.original_id or ret.pk)})
 
 
+@login_required
+def acknowledgement_pdf(request, business_id, return_id):
+    """ใบรับแบบ: the filing acknowledgement signed by the PAO when the return was filed (the stored file)."""
+    from django.http import HttpResponse
+
+    from shared_apps.documents.issuing import stored_bytes
+
+    business = _my_business(request, business_id)
+    ret = get_object_or_404(spec_for(business).model, pk=return_id, business=business)
+    revenue = SPECS[business.kind].revenue
+    response = HttpResponse(stored_bytes("acknowledgement", f"{revenue}-{ret.pk}", lao=request.tenant),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="acknowledgement-{revenue}-{ret.pk}.pdf"'
+    return response
+
+
 # --- officers ---------------------------------------------------------------------------------------
 
 def _crumbs(request) -> list:
