@@ -26,6 +26,7 @@ class Command(BaseCommand):
             registry = data / "lao-registry.json" if data != FIXTURES else FIXTURES / "demo-registry.json"
             call_command("import_laos", str(registry))
         call_command("onboard_lao", *DEMO_LAOS)
+        call_command("documents_dev_ca", *DEMO_LAOS, force=True)  # signed receipts and permits out of the box
         self._demo_administrator()
         if settings.DEV_IDENTITY_PROVIDER:
             call_command("dev_idp_setup")
