@@ -20,6 +20,7 @@ In a scratch database `bench_scale` on the configured server (dropped at the end
    memory after each. Needs `wrk` (Debian package) on the PATH; skipped without it.
 """
 import argparse
+import logging
 import os
 import re
 import shutil
@@ -45,7 +46,8 @@ def main():
     parser.add_argument("--laos", type=int, default=300, help="LAOs to onboard (default 300)")
     parser.add_argument("--all", action="store_true", help="all 7,849 LAOs of the registry")
     parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2: the cores here)")
-    parser.add_argument("--floor-copies", type=int, default=20, help="schemas for each raw DDL floor measurement")
+    parser.add_argument("--window", type=int, default=40, help="SAOs onboarded one at a time at the start and "
+                        "at the end, in batches of 10 paired with the raw DDL floor (default 40)")
     parser.add_argument("--routing-seconds", type=int, default=15, help="seconds per routing measurement")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
@@ -80,6 +82,7 @@ def run(args):
     from tenants.schema_migrations import migrate_with_executor
     from tenants.services import onboard_laos, registry_import
 
+    logging.getLogger("tenants").setLevel(logging.WARNING)  # not a line per LAO onboarded
     data = Path(settings.SHARED_DATA_DIR)
     geography_load(provinces_path=data / "provinces.json", districts_path=data / "districts.json")
     registry_import(path=data / "lao-registry.json")
@@ -92,29 +95,38 @@ def run(args):
     print(f"\nNational scale: {n:,} of {len(everyone):,} LAOs, {args.workers} workers, "
           f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs")
 
-    # 1. the raw DDL floor, with an (almost) empty catalog
-    floor_start = ddl_floor(schemas.template_schema_name(LAOType.SAO), args.floor_copies, "start")
+    # 1–2. onboarding: a window at the start and one at the end, serial and paired batch by batch with the
+    # raw DDL floor (so both see the same machine), the rest in parallel workers.
+    template = schemas.template_schema_name(LAOType.SAO)
+    saos = list(LAO.objects.filter(pk__in=chosen, lao_type=LAOType.SAO).order_by("dla_code")
+                .values_list("pk", flat=True))
+    size = min(args.window, len(saos) // 4)
+    start_window, end_window = saos[:size], saos[-size:]
     relations_start = catalog_relations()
-
-    # 2. bulk onboarding
-    finished = []
     started = time.perf_counter()
-    report = onboard_laos(laos=LAO.objects.filter(pk__in=chosen), workers=args.workers,
-                          on_progress=lambda code, ok: finished.append(time.perf_counter()))
+    onboard_start, floor_start = paired_window(start_window, template, "start")
+    middle = LAO.objects.filter(pk__in=chosen).exclude(pk__in=start_window + end_window)
+    bulk_started = time.perf_counter()
+    report = onboard_laos(laos=middle, workers=args.workers)
+    bulk = time.perf_counter() - bulk_started
+    relations_before_end = catalog_relations()
+    onboard_end, floor_end = paired_window(end_window, template, "end")
     total = time.perf_counter() - started
-    window = max(10, n // 20)  # the first and the last 5 %
-    per_start = (finished[window - 1] - started) / window
-    per_end = (finished[-1] - finished[-window - 1]) / window
-    floor_end = ddl_floor(schemas.template_schema_name(LAOType.SAO), args.floor_copies, "end")
     floor = (floor_start + floor_end) / 2
-    print(f"\n1–2. Onboarding {n:,} LAOs in parallel ({report})")
-    print(f"   total                    {total / 60:8.1f} min   ({total / n * 1000:6.1f} ms per LAO)")
-    print(f"   per LAO, first {window:>4}     {per_start * 1000:8.1f} ms")
-    print(f"   per LAO, last {window:>5}     {per_end * 1000:8.1f} ms   end / start {per_end / per_start:.2f}×")
-    print(f"   raw DDL floor (pg_dump script through psql, one at a time): "
-          f"{floor_start * 1000:.1f} ms at the start, {floor_end * 1000:.1f} ms at the end")
-    print(f"   onboarding / floor: {total / (n * floor):.2f}× "
-          f"(all {n:,} in {total / 60:.1f} min vs {n * floor / 60:.1f} min of raw DDL)")
+    print(f"\n1–2. Onboarding {n:,} LAOs (bulk part: {report})")
+    print(f"   total                     {total / 60:8.1f} min   ({total / n * 1000:6.1f} ms per LAO; the "
+          f"{n - 2 * size:,} in the middle with {args.workers} workers: {bulk / max(1, n - 2 * size) * 1000:.1f} ms "
+          f"per LAO)")
+    print(f"   one SAO at a time, first {size}: {onboard_start * 1000:7.1f} ms per LAO   raw DDL floor "
+          f"{floor_start * 1000:6.1f} ms   ({onboard_start / floor_start:.2f}× the floor; "
+          f"{relations_start:,} relations in the catalog)")
+    print(f"   one SAO at a time, last {size}:  {onboard_end * 1000:7.1f} ms per LAO   raw DDL floor "
+          f"{floor_end * 1000:6.1f} ms   ({onboard_end / floor_end:.2f}× the floor; "
+          f"{relations_before_end:,} relations)")
+    print(f"   per LAO at the end / at the start: {onboard_end / onboard_start:.2f}× "
+          f"(the floor's own: {floor_end / floor_start:.2f}×)")
+    print(f"   the country's onboarding / its raw DDL floor: {total / (n * floor):.2f}× "
+          f"({total / 60:.1f} min vs {n * floor / 60:.1f} min of pg_dump scripts one after another)")
 
     # 3. catalog and database size
     relations = catalog_relations()
@@ -202,6 +214,25 @@ def _tool(name):
     if str(settings.DATABASES["default"].get("HOST", "")).startswith("/") and bundled.exists():
         return str(bundled)
     return shutil.which(name) or (str(bundled) if bundled.exists() else name)
+
+
+def paired_window(pks, template, tag, batch=10):
+    """Median seconds per LAO of serial onboarding and of the raw DDL floor, measured batch by batch in turn."""
+    from django.db import connection
+
+    from tenants.models import LAO
+    from tenants.services import onboard_lao
+
+    onboarding, floor = [], []
+    for index in range(0, len(pks), batch):
+        chunk = pks[index:index + batch]
+        floor.append(ddl_floor(template, len(chunk), f"{tag}_{index}"))
+        start = time.perf_counter()
+        for lao in LAO.objects.filter(pk__in=chunk):
+            onboard_lao(lao=lao)
+        onboarding.append((time.perf_counter() - start) / len(chunk))
+        connection.set_schema_to_public()
+    return statistics.median(onboarding), statistics.median(floor)
 
 
 def ddl_floor(template: str, copies: int, tag: str) -> float:

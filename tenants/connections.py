@@ -16,8 +16,8 @@ def recycle_connections(**kwargs) -> None:
         raw = connection.connection
         if raw is None or connection.in_atomic_block:  # never under a caller's transaction (a test's)
             continue
-        if getattr(connection, "_recycle_raw_id", None) != id(raw):  # a new backend: start counting again
-            connection._recycle_raw_id, connection._recycle_requests, connection._recycle_schemas = id(raw), 0, set()
+        if getattr(connection, "_recycle_raw", None) is not raw:  # a new backend: start counting again
+            connection._recycle_raw, connection._recycle_requests, connection._recycle_schemas = raw, 0, set()
         connection._recycle_requests += 1
         connection._recycle_schemas.add(getattr(connection, "schema_name", None))
         if (connection._recycle_requests >= settings.DB_CONN_MAX_REQUESTS

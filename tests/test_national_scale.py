@@ -177,3 +177,29 @@ def _has_column(schema):
         cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
                        "AND table_name = 'lao_profile_laoprofile' AND column_name = %s", [schema, COLUMN])
         return cursor.fetchone() is not None
+
+
+def test_a_connection_is_closed_after_serving_its_share_of_schemas_or_requests(pao, sao, settings):
+    """On a connection of its own (a test's connection is inside a transaction, which is never closed under it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.signals import request_finished
+
+    settings.DB_CONN_MAX_SCHEMAS, settings.DB_CONN_MAX_REQUESTS = 2, 3
+
+    def serve(schemas_in_turn):
+        open_after = []
+        for schema in schemas_in_turn:
+            connection.set_schema(schema)
+            connection.ensure_connection()
+            request_finished.send(sender=None)
+            open_after.append(connection.connection is not None)
+        connection.close()
+        return open_after
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # a second schema ends the connection; the next request starts counting again
+        assert pool.submit(serve, [pao.schema_name, sao.schema_name, sao.schema_name]).result() == \
+            [True, False, True]
+        # so does a third request on one schema
+        assert pool.submit(serve, [sao.schema_name] * 4).result() == [True, True, False, True]
