@@ -356,6 +356,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "statement_upload": env("THROTTLE_STATEMENT_UPLOADS", default="30/hour") or None,  # per officer
     "sign_in": env("THROTTLE_SIGN_IN", default="30/min") or None,  # officer password sign-ins per address
     "dopa_callback": env("THROTTLE_DOPA_CALLBACK", default="60/min") or None,  # DOPA returns per address
+    "open_data": env("THROTTLE_OPEN_DATA", default="120/min") or None,  # open-data reports per address
 }
 # What a refused bank call leaves in the log (BankCall.body), in bytes.
 BANK_UNAUTHENTICATED_BODY_LIMIT = 2048

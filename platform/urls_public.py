@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("shared_apps.portal.urls")),
     path("", include("shared_apps.accounts.urls")),
     path("dla/", include("shared_apps.console.urls")),  # DLA's console and the provincial offices' pages
+    path("api/reports/", include("shared_apps.oversight.urls")),  # open data: published aggregates only
     path("api/", include("tenants.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", redoc_view("api-schema"), name="api-docs"),  # Redoc under the CSP

@@ -31,11 +31,12 @@ def _table(model) -> str:
     return f'public."{model._meta.db_table}"'
 
 
-def figures_lock(*, lao_id: int, kind: str) -> None:
-    """A transaction-level advisory lock on one LAO's figures of a kind (released at commit or rollback)."""
+def figures_lock(*, lao_id: int, kind: str, shared: bool = False) -> None:
+    """A transaction-level advisory lock on one LAO's figures of a kind (released at commit or rollback);
+    `shared` for money deltas, which add up among themselves and wait only for a rebuild."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [zlib.crc32(f"oversight:{kind}".encode()) - 2**31,
-                                                                 lao_id])
+        cursor.execute(f"SELECT {function}(%s, %s)", [zlib.crc32(f"oversight:{kind}".encode()) - 2**31, lao_id])
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -59,6 +60,7 @@ def revenue_add_rows(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.dat
         total[1] += payments
     day_table, month_table = _table(RevenueChannelDay), _table(RevenueMonth)
     with transaction.atomic(), connection.cursor() as cursor:
+        figures_lock(lao_id=lao_id, kind="revenue", shared=True)
         for (service, channel, day), (amount, payments) in sorted(daily.items()):
             cursor.execute(
                 f"INSERT INTO {day_table} (lao_id, service, channel, day, amount, payments) "

@@ -26,6 +26,7 @@ from tenant_apps.billing.selectors import obligation_for
 from tenant_apps.billing.services import obligation_charge
 from tenant_apps.billing.signals import invoice_paid
 from tenant_apps.officers.access import Action, require
+from tenant_apps.published import figures as published_figures
 from tenants.selectors import current_lao
 
 from .models import (
@@ -95,6 +96,7 @@ def _move(application: Application, to: str, *, actor, request=None, note: str =
     ApplicationEvent.objects.create(application=application, from_status=application.status, to_status=to,
                                     actor=actor, note=note)
     application.status = to
+    published_figures.publish_permits()  # oversight: recounted after commit
     audit_record(action=f"advertising_{kind}", request=request, actor=actor, target=f"application #{application.pk}",
                  application=application.pk, note=note[:500])
     return application

@@ -524,14 +524,15 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
                      exceptions=sum(1 for p in new_payments if p.exception))
         lao = current_lao()
         sums: dict[tuple, list] = {}
-        for day, service, amount, *_rest in ledger:
-            total = sums.setdefault((service, day), [Decimal("0"), 0])
-            total[0] += amount
+        for payment in new_payments:  # by channel too, for the oversight figures (shared_apps.oversight)
+            total = sums.setdefault((payment.obligation.service, payment.channel,
+                                     payment.received_at.astimezone(tz).date()), [Decimal("0"), 0])
+            total[0] += payment.amount
             total[1] += 1
 
         def publish():
-            for (service, day), (amount, count) in sums.items():
-                revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount, payments=count)
+            for (service, channel, day), (amount, count) in sorted(sums.items()):
+                revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount, payments=count, channel=channel)
 
         transaction.on_commit(publish)
     return results
@@ -628,7 +629,7 @@ def reverse_payments(items: list[ReversalItem], *, actor=None, request=None) -> 
                                            payment=payment, note=item.reason[:300], by=actor)
             LedgerEntry.objects.create(day=item.day, service=obligation.service, amount=-payment.amount,
                                        payment=payment, note="reversal")
-            total = sums.setdefault((obligation.service, item.day), [Decimal("0"), 0])
+            total = sums.setdefault((obligation.service, payment.channel, item.day), [Decimal("0"), 0])
             total[0] -= payment.amount
             total[1] -= 1
             _save(obligation)
@@ -639,8 +640,8 @@ def reverse_payments(items: list[ReversalItem], *, actor=None, request=None) -> 
         if sums:
             lao = current_lao()
             transaction.on_commit(lambda: [revenue_add(lao_id=lao.pk, service=service, day=day, amount=amount,
-                                                       payments=count)
-                                           for (service, day), (amount, count) in sums.items()])
+                                                       payments=count, channel=channel)
+                                           for (service, channel, day), (amount, count) in sorted(sums.items())])
     return done
 
 
@@ -756,8 +757,9 @@ def refund_set_status(*, refund: Refund, status: str, actor, request=None) -> Re
         day, service = timezone.localdate(), obligation.service
         LedgerEntry.objects.create(day=day, service=service, amount=-refund.amount, refund=refund)
         lao = current_lao()
+        channel = refund.payment.channel
         transaction.on_commit(lambda: revenue_add(lao_id=lao.pk, service=service, day=day, amount=-refund.amount,
-                                                  payments=0))
+                                                  payments=0, channel=channel))
     return refund
 
 
@@ -807,7 +809,8 @@ def credits_set_off(*, payer_key: str, actor=None, request=None, today: datetime
             _invoice_refresh(obligation, actor=actor, request=request, reason=_("credit set off"), today=today)
         lao = current_lao()
         transaction.on_commit(lambda: [revenue_add(lao_id=lao.pk, service=service, day=today, amount=amount,
-                                                   payments=0) for service, amount in shifts.items() if amount])
+                                                   payments=0, channel="set_off")
+                                       for service, amount in sorted(shifts.items()) if amount])
     return moves
 
 

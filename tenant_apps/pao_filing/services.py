@@ -25,6 +25,7 @@ from tenant_apps.businesses.models import Business, BusinessStatus
 from tenant_apps.businesses.services import require_filer
 from tenant_apps.officers.access import Action, require
 from tenant_apps.ordinances.selectors import filing_rule_in_force
+from tenant_apps.published import figures as published_figures
 
 from .models import MonthlyReturn, ReturnKind, ReturnStatus
 from .periods import deadline_for, month_end, month_start, months_late
@@ -371,6 +372,7 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
         **computation.extra,
     )
     spec.save_lines(ret=ret, computation=computation)
+    published_figures.publish_filing(periods=[ret.period])  # oversight: recounted after commit
     raise_obligation(ret=ret, spec=spec, rule=assessment.rule,
                      tax=computation.tax if kind == ReturnKind.ORIGINAL else assessment.difference,
                      today=assessment.filed_on, actor=actor, request=request)

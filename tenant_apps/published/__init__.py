@@ -1,0 +1,1 @@
+"""The LAO side of the published figures (not an app: no models). See figures.py."""
