@@ -84,6 +84,17 @@ def fill(seed: float) -> dict:
             FROM oversight_revenuechannelday GROUP BY 1, 2, 3, 4, 5
         """)
         cursor.execute("""
+            INSERT INTO oversight_revenuelaoyear (lao_id, service, fiscal_year, amount, payments)
+            SELECT lao_id, service, fiscal_year, sum(amount), sum(payments) FROM oversight_revenuemonth GROUP BY 1, 2, 3
+        """)
+        cursor.execute("""
+            INSERT INTO oversight_revenueareamonth (province, lao_type, service, channel, month, fiscal_year, amount,
+                                                    payments)
+            SELECT l.province_id, l.lao_type, m.service, m.channel, m.month, m.fiscal_year, sum(m.amount),
+                   sum(m.payments)
+            FROM oversight_revenuemonth m JOIN tenants_lao l ON l.id = m.lao_id GROUP BY 1, 2, 3, 4, 5, 6
+        """)
+        cursor.execute("""
             INSERT INTO ledger_revenuedaily (lao_id, service, day, amount, payments)
             SELECT lao_id, service, day, sum(amount), sum(payments) FROM oversight_revenuechannelday GROUP BY 1, 2, 3
         """)
@@ -120,7 +131,8 @@ def fill(seed: float) -> dict:
         """)
         cursor.execute("ANALYZE")
         counts = {}
-        for table in ("tenants_lao", "oversight_revenuechannelday", "oversight_revenuemonth", "ledger_revenuedaily",
+        for table in ("tenants_lao", "oversight_revenuechannelday", "oversight_revenuemonth",
+                      "oversight_revenueareamonth", "oversight_revenuelaoyear", "ledger_revenuedaily",
                       "oversight_filingmonth", "oversight_permitmonth", "oversight_businesscount"):
             cursor.execute(f"SELECT count(*) FROM {table}")
             counts[table] = cursor.fetchone()[0]

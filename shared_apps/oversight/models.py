@@ -22,7 +22,7 @@ SET_OFF = "set_off"  # a credit set off between two services: money moved, not r
 
 
 class RevenueChannelDay(models.Model):
-    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.PROTECT, related_name="+")
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_revenue_days")
     service = models.CharField(max_length=32)
     channel = models.CharField(max_length=16, help_text="counter, bank, statement, or set_off")
     day = models.DateField()
@@ -40,7 +40,7 @@ class RevenueChannelDay(models.Model):
 class RevenueMonth(models.Model):
     """The monthly roll-up of RevenueChannelDay (kept in the same transaction as the daily row)."""
 
-    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.PROTECT, related_name="oversight_revenue")
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_revenue")
     service = models.CharField(max_length=32)
     channel = models.CharField(max_length=16)
     month = models.DateField(help_text="the first day of the month")
@@ -58,7 +58,7 @@ class RevenueMonth(models.Model):
 
 
 class FilingMonth(models.Model):
-    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.PROTECT, related_name="+")
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_filing_months")
     service = models.CharField(max_length=32, help_text="the revenue: hotel_fee, petroleum_tax, tobacco_tax")
     period = models.DateField(help_text="the month the returns are for (its first day)")
     fiscal_year = models.PositiveSmallIntegerField()
@@ -77,7 +77,7 @@ class FilingMonth(models.Model):
 
 
 class PermitMonth(models.Model):
-    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.PROTECT, related_name="+")
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_permit_months")
     month = models.DateField()
     fiscal_year = models.PositiveSmallIntegerField()
     received = models.IntegerField(default=0, help_text="applications submitted (first time) in the month")
@@ -99,7 +99,7 @@ class PermitMonth(models.Model):
 
 
 class BusinessCount(models.Model):
-    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.PROTECT, related_name="+")
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_business_counts")
     service = models.CharField(max_length=32)
     registered = models.IntegerField(default=0, help_text="approved and not closed")
     pending = models.IntegerField(default=0)
@@ -110,3 +110,43 @@ class BusinessCount(models.Model):
         verbose_name = _("registered businesses")
         verbose_name_plural = _("registered businesses")
         constraints = [models.UniqueConstraint(fields=["lao", "service"], name="oversight_one_business_row")]
+
+
+class RevenueAreaMonth(models.Model):
+    """The national roll-up: RevenueMonth without the LAO — per province, LAO type, service, channel and month
+    (the LAO's province and type when the money was published). Kept by the same deltas, in the same
+    transaction; what the national pages sum."""
+
+    province = models.CharField(max_length=2)
+    lao_type = models.CharField(max_length=32)
+    service = models.CharField(max_length=32)
+    channel = models.CharField(max_length=16)
+    month = models.DateField()
+    fiscal_year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    payments = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly revenue by province")
+        verbose_name_plural = _("monthly revenue by province")
+        constraints = [models.UniqueConstraint(fields=["province", "lao_type", "service", "channel", "month"],
+                                               name="oversight_one_area_row_per_month")]
+        indexes = [models.Index(fields=["fiscal_year", "province"], name="oversight_area_fy")]
+
+
+class RevenueLaoYear(models.Model):
+    """Per LAO, service and fiscal year: what the rankings and the per-LAO tables sum."""
+
+    lao = models.ForeignKey(settings.TENANT_MODEL, on_delete=models.CASCADE, related_name="oversight_revenue_years")
+    service = models.CharField(max_length=32)
+    fiscal_year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    payments = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("yearly revenue")
+        verbose_name_plural = _("yearly revenue")
+        constraints = [models.UniqueConstraint(fields=["lao", "service", "fiscal_year"],
+                                               name="oversight_one_revenue_row_per_year")]
+        indexes = [models.Index(fields=["fiscal_year", "lao"], name="oversight_lao_year_fy",
+                                include=["service", "amount", "payments"])]

@@ -1,8 +1,9 @@
 """Reads for DLA's and the provincial offices' dashboards, and for the open-data API. Nothing here writes, and
 nothing here reads a LAO's schema: every figure is an aggregate the database computes over the published
-figures of the public schema (shared_apps/oversight/models.py) — the monthly roll-ups, never the daily rows —
-joined to the LAO registry for the province and the type. A call makes one or two queries, whatever the
-number of LAOs.
+figures of the public schema (shared_apps/oversight/models.py) — the roll-ups, never the daily rows: the
+national one by province, type, service, channel and month (RevenueAreaMonth) for totals, trends and breakdowns;
+the one per LAO and fiscal year (RevenueLaoYear) for rankings and per-LAO tables; the monthly one per LAO
+(RevenueMonth) where a month and a LAO meet. A call makes one or two queries, whatever the number of LAOs.
 
 Common arguments (keyword-only, all optional unless said):
 - ``fiscal_year``: the Thai fiscal year in the Buddhist era (2569 = 1 Oct 2025 – 30 Sep 2026); required where
@@ -30,7 +31,8 @@ from shared_apps.calendar.selectors import fiscal_year as fiscal_year_of
 from shared_apps.geography.models import Province
 from tenants.models import LAO, LAOStatus, LAOType, Service
 
-from .models import SET_OFF, BusinessCount, FilingMonth, PermitMonth, RevenueMonth
+from .models import (SET_OFF, BusinessCount, FilingMonth, PermitMonth, RevenueAreaMonth, RevenueLaoYear,
+                     RevenueMonth)
 
 ZERO = Decimal("0.00")
 FISCAL_MONTHS = [10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -91,7 +93,7 @@ def _type_label(lao_type: str) -> str:
 
 def _scope(queryset, *, province=None, lao_type=None, service=None, prefix="lao__"):
     if province:
-        queryset = queryset.filter(**{f"{prefix}province_id": province})
+        queryset = queryset.filter(**{f"{prefix}province_id" if prefix else "province": province})
     if lao_type:
         queryset = queryset.filter(**{f"{prefix}lao_type": lao_type})
     if service:
@@ -106,6 +108,20 @@ def _revenue(*, fiscal_year=None, province=None, lao_type=None, service=None, mo
     if month:
         queryset = queryset.filter(month=month_of(fiscal_year, month))
     return _scope(queryset, province=province, lao_type=lao_type, service=service)
+
+
+def _area(*, fiscal_year=None, province=None, lao_type=None, service=None, month=None):
+    queryset = RevenueAreaMonth.objects.all()
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if month:
+        queryset = queryset.filter(month=month_of(fiscal_year, month))
+    return _scope(queryset, province=province, lao_type=lao_type, service=service, prefix="")
+
+
+def _years(*, fiscal_year, province=None, lao_type=None, service=None):
+    return _scope(RevenueLaoYear.objects.filter(fiscal_year=fiscal_year), province=province, lao_type=lao_type,
+                  service=service)
 
 
 def _money(value) -> Decimal:
@@ -137,12 +153,13 @@ def revenue_summary(*, fiscal_year: int, province: str | None = None, lao_type: 
                     service: str | None = None) -> dict:
     """The fiscal year's money received in all (net of reversals and refunds): {fiscal_year, amount, payments,
     laos (LAOs with any money), last_year_amount, change_percent (None without last year)}. One query."""
-    row = _revenue(province=province, lao_type=lao_type, service=service).filter(
+    row = _area(province=province, lao_type=lao_type, service=service).filter(
         fiscal_year__in=[fiscal_year, fiscal_year - 1]).aggregate(
         sum_amount=Coalesce(Sum("amount", filter=Q(fiscal_year=fiscal_year)), ZERO),
         sum_payments=Coalesce(Sum("payments", filter=Q(fiscal_year=fiscal_year)), 0),
-        last_year_amount=Coalesce(Sum("amount", filter=Q(fiscal_year=fiscal_year - 1)), ZERO),
-        laos=Count("lao", distinct=True, filter=Q(fiscal_year=fiscal_year)))
+        last_year_amount=Coalesce(Sum("amount", filter=Q(fiscal_year=fiscal_year - 1)), ZERO))
+    row["laos"] = _years(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service).exclude(
+        amount=0, payments=0).aggregate(n=Count("lao", distinct=True))["n"]
     amount, last = _money(row["sum_amount"]), _money(row["last_year_amount"])
     return {"fiscal_year": fiscal_year, "amount": amount, "payments": row["sum_payments"], "laos": row["laos"],
             "last_year_amount": last, "change_percent": _change(amount, last)}
@@ -151,7 +168,7 @@ def revenue_summary(*, fiscal_year: int, province: str | None = None, lao_type: 
 def revenue_by_month(*, fiscal_year: int, province: str | None = None, lao_type: str | None = None,
                      service: str | None = None) -> list[dict]:
     """Twelve rows, October to September: {month (date), amount, payments, last_year_amount}. One query."""
-    rows = (_revenue(province=province, lao_type=lao_type, service=service)
+    rows = (_area(province=province, lao_type=lao_type, service=service)
             .filter(fiscal_year__in=[fiscal_year, fiscal_year - 1]).values("month")
             .annotate(**_sums()).order_by())
     by_month = {r["month"]: r for r in rows}
@@ -170,10 +187,23 @@ def revenue_by_fiscal_year(*, province: str | None = None, lao_type: str | None 
     one), oldest first, zero where nothing was published. One query."""
     until = until or current_fiscal_year()
     wanted = list(range(until - years + 1, until + 1))
-    rows = {r["fiscal_year"]: r for r in _revenue(province=province, lao_type=lao_type, service=service)
+    rows = {r["fiscal_year"]: r for r in _area(province=province, lao_type=lao_type, service=service)
             .filter(fiscal_year__in=wanted).values("fiscal_year").annotate(**_sums()).order_by()}
     return [{"fiscal_year": y, "amount": _money(rows.get(y, {}).get("sum_amount")),
              "payments": rows.get(y, {}).get("sum_payments", 0)} for y in wanted]
+
+
+def _breakdown(field: str, *, fiscal_year, province=None, lao_type=None, service=None, month=None) -> dict:
+    """{value of `field` (province, lao_type or service): {sum_amount, sum_payments, laos}} from the national
+    roll-up; LAOs with money counted from the yearly rows (the monthly ones for one month)."""
+    sums = {r[field]: r for r in _area(fiscal_year=fiscal_year, province=province, lao_type=lao_type,
+                                       service=service, month=month).values(field).annotate(**_sums()).order_by()}
+    lao_field = field if field == "service" else f"lao__{field}" if field == "lao_type" else "lao__province_id"
+    source = (_revenue(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service, month=month)
+              if month else _years(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service))
+    for r in source.exclude(amount=0, payments=0).values(lao_field).annotate(n=Count("lao", distinct=True)).order_by():
+        sums.setdefault(r[lao_field], {})["laos"] = r["n"]
+    return sums
 
 
 def revenue_by_province(*, fiscal_year: int, province: str | None = None, lao_type: str | None = None,
@@ -181,9 +211,8 @@ def revenue_by_province(*, fiscal_year: int, province: str | None = None, lao_ty
     """Every province (only `province` when given), largest amount first: {province, name_th, name_en, amount,
     payments, laos (LAOs with money)}; provinces with nothing published are listed with zero. One query plus
     the provinces."""
-    sums = {r["lao__province_id"]: r for r in _revenue(fiscal_year=fiscal_year, province=province,
-                                                        lao_type=lao_type, service=service, month=month)
-            .values("lao__province_id").annotate(**_sums(), laos=Count("lao", distinct=True)).order_by()}
+    sums = _breakdown("province", fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service,
+                      month=month)
     provinces = Province.objects.order_by("code")
     if province:
         provinces = provinces.filter(code=province)
@@ -196,9 +225,7 @@ def revenue_by_province(*, fiscal_year: int, province: str | None = None, lao_ty
 def revenue_by_lao_type(*, fiscal_year: int, province: str | None = None, service: str | None = None,
                         month: int | None = None) -> list[dict]:
     """Every LAO type: {lao_type, label, amount, payments, laos (with money)}, in the registry's order."""
-    sums = {r["lao__lao_type"]: r for r in _revenue(fiscal_year=fiscal_year, province=province, service=service,
-                                                     month=month)
-            .values("lao__lao_type").annotate(**_sums(), laos=Count("lao", distinct=True)).order_by()}
+    sums = _breakdown("lao_type", fiscal_year=fiscal_year, province=province, service=service, month=month)
     return [{"lao_type": t.value, "label": str(t.label), "amount": _money(sums.get(t.value, {}).get("sum_amount")),
              "payments": sums.get(t.value, {}).get("sum_payments", 0), "laos": sums.get(t.value, {}).get("laos", 0)}
             for t in LAOType]
@@ -207,9 +234,7 @@ def revenue_by_lao_type(*, fiscal_year: int, province: str | None = None, servic
 def revenue_by_service(*, fiscal_year: int, province: str | None = None, lao_type: str | None = None,
                        month: int | None = None) -> list[dict]:
     """Every service: {service, label, amount, payments, laos (with money)}."""
-    sums = {r["service"]: r for r in _revenue(fiscal_year=fiscal_year, province=province, lao_type=lao_type,
-                                               month=month)
-            .values("service").annotate(**_sums(), laos=Count("lao", distinct=True)).order_by()}
+    sums = _breakdown("service", fiscal_year=fiscal_year, province=province, lao_type=lao_type, month=month)
     return [{"service": s.value, "label": str(s.label), "amount": _money(sums.get(s.value, {}).get("sum_amount")),
              "payments": sums.get(s.value, {}).get("sum_payments", 0), "laos": sums.get(s.value, {}).get("laos", 0)}
             for s in Service]
@@ -219,7 +244,7 @@ def revenue_by_channel(*, fiscal_year: int, province: str | None = None, lao_typ
                        service: str | None = None, month: int | None = None) -> list[dict]:
     """{channel, label, amount, payments} per channel with money (counter, bank, statement; set_off moves
     credit between services and sums to zero over all of them), largest first."""
-    rows = (_revenue(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service, month=month)
+    rows = (_area(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service, month=month)
             .values("channel").annotate(**_sums()).order_by("-sum_amount", "channel"))
     return [{"channel": r["channel"], "label": channel_label(r["channel"]), "amount": _money(r["sum_amount"]),
              "payments": r["sum_payments"]} for r in rows]
@@ -228,7 +253,8 @@ def revenue_by_channel(*, fiscal_year: int, province: str | None = None, lao_typ
 def revenue_by_lao(*, fiscal_year: int, province: str | None = None, lao_type: str | None = None,
                    service: str | None = None, month: int | None = None, lao: str | None = None) -> list[dict]:
     """Per LAO with money: LAO_FIELDS + {amount, payments}, largest first (`lao`: one DLA code)."""
-    queryset = _revenue(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service, month=month)
+    queryset = (_revenue(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service, month=month)
+                if month else _years(fiscal_year=fiscal_year, province=province, lao_type=lao_type, service=service))
     if lao:
         queryset = queryset.filter(lao__dla_code=lao)
     sums = list(queryset.values("lao_id").annotate(**_sums()).order_by("-sum_amount", "lao_id"))
@@ -249,9 +275,9 @@ def top_laos(*, fiscal_year: int, province: str | None = None, lao_type: str | N
         laos = laos.filter(lao_type=lao_type)
     if service:
         laos = laos.filter(lao_type=LAOType.PAO) if service in PAO_SERVICES else laos.exclude(lao_type=LAOType.PAO)
-    money = Q(oversight_revenue__fiscal_year=fiscal_year) & (Q(oversight_revenue__service=service) if service
-                                                             else Q())
-    ranked = (laos.annotate(revenue=FilteredRelation("oversight_revenue", condition=money))
+    money = Q(oversight_revenue_years__fiscal_year=fiscal_year) & (
+        Q(oversight_revenue_years__service=service) if service else Q())
+    ranked = (laos.annotate(revenue=FilteredRelation("oversight_revenue_years", condition=money))
               .annotate(sum_amount=Coalesce(Sum("revenue__amount"), ZERO),
                         sum_payments=Coalesce(Sum("revenue__payments"), 0))
               .select_related("province"))

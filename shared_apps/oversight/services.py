@@ -22,7 +22,8 @@ from django.db import connection, transaction
 
 from shared_apps.calendar.selectors import fiscal_year
 
-from .models import BusinessCount, FilingMonth, PermitMonth, RevenueChannelDay, RevenueMonth
+from .models import (BusinessCount, FilingMonth, PermitMonth, RevenueAreaMonth, RevenueChannelDay, RevenueLaoYear,
+                     RevenueMonth)
 
 KINDS = ("revenue", "filing", "permits", "businesses")
 
@@ -58,9 +59,17 @@ def revenue_add_rows(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.dat
         total = monthly.setdefault((service, channel, _month(day)), [Decimal("0"), 0])
         total[0] += amount
         total[1] += payments
+    yearly: dict[tuple, list] = {}
+    for (service, _channel, month), (amount, payments) in monthly.items():
+        total = yearly.setdefault((service, fiscal_year(month)), [Decimal("0"), 0])
+        total[0] += amount
+        total[1] += payments
     day_table, month_table = _table(RevenueChannelDay), _table(RevenueMonth)
+    year_table, area_table = _table(RevenueLaoYear), _table(RevenueAreaMonth)
     with transaction.atomic(), connection.cursor() as cursor:
         figures_lock(lao_id=lao_id, kind="revenue", shared=True)
+        cursor.execute('SELECT province_id, lao_type FROM public."tenants_lao" WHERE id = %s', [lao_id])
+        province, lao_type = cursor.fetchone()
         for (service, channel, day), (amount, payments) in sorted(daily.items()):
             cursor.execute(
                 f"INSERT INTO {day_table} (lao_id, service, channel, day, amount, payments) "
@@ -74,6 +83,20 @@ def revenue_add_rows(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.dat
                 f"amount = {month_table}.amount + EXCLUDED.amount, "
                 f"payments = {month_table}.payments + EXCLUDED.payments",
                 [lao_id, service, channel, month, fiscal_year(month), amount, payments])
+        for (service, year), (amount, payments) in sorted(yearly.items()):
+            cursor.execute(
+                f"INSERT INTO {year_table} (lao_id, service, fiscal_year, amount, payments) VALUES (%s, %s, %s, %s, %s) "
+                f"ON CONFLICT (lao_id, service, fiscal_year) DO UPDATE SET amount = {year_table}.amount + "
+                f"EXCLUDED.amount, payments = {year_table}.payments + EXCLUDED.payments",
+                [lao_id, service, year, amount, payments])
+        # Last: rows shared by the province's LAOs, in key order, each held only to the end of this short transaction.
+        for (service, channel, month), (amount, payments) in sorted(monthly.items()):
+            cursor.execute(
+                f"INSERT INTO {area_table} (province, lao_type, service, channel, month, fiscal_year, amount, payments) "
+                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (province, lao_type, service, channel, month) "
+                f"DO UPDATE SET amount = {area_table}.amount + EXCLUDED.amount, "
+                f"payments = {area_table}.payments + EXCLUDED.payments",
+                [province, lao_type, service, channel, month, fiscal_year(month), amount, payments])
 
 
 def revenue_replace(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.date, Decimal, int]]) -> int:
@@ -84,8 +107,14 @@ def revenue_replace(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.date
     rows = list(rows)
     with transaction.atomic():
         figures_lock(lao_id=lao_id, kind="revenue")
+        # The LAO's share of the national roll-up taken out (as its months stand), then added back by the rows.
+        old = [(service, channel, month, -amount, -payments) for service, channel, month, amount, payments in
+               RevenueMonth.objects.filter(lao_id=lao_id).values_list("service", "channel", "month", "amount",
+                                                                       "payments")]
         RevenueChannelDay.objects.filter(lao_id=lao_id).delete()
         RevenueMonth.objects.filter(lao_id=lao_id).delete()
+        RevenueLaoYear.objects.filter(lao_id=lao_id).delete()
+        _area_add(lao_id=lao_id, rows=old)
         RevenueDaily.objects.filter(lao_id=lao_id).delete()
         revenue_add_rows(lao_id=lao_id, rows=rows)
         daily: dict[tuple, list] = {}
@@ -97,6 +126,35 @@ def revenue_replace(*, lao_id: int, rows: Iterable[tuple[str, str, datetime.date
             [RevenueDaily(lao_id=lao_id, service=service, day=day, amount=amount, payments=payments)
              for (service, day), (amount, payments) in sorted(daily.items())], batch_size=2000)
     return len(rows)
+
+
+def _area_add(*, lao_id: int, rows) -> None:
+    """Add (service, channel, month, amount, payments) to the national roll-up of the LAO's province and type."""
+    from tenants.models import LAO
+
+    lao = LAO.objects.only("province_id", "lao_type").get(pk=lao_id)
+    area_table = _table(RevenueAreaMonth)
+    with connection.cursor() as cursor:
+        for service, channel, month, amount, payments in sorted(rows):
+            cursor.execute(
+                f"UPDATE {area_table} SET amount = amount + %s, payments = payments + %s WHERE province = %s AND "
+                f"lao_type = %s AND service = %s AND channel = %s AND month = %s",
+                [amount, payments, lao.province_id, lao.lao_type, service, channel, month])
+
+
+def area_rollup_rebuild() -> int:
+    """The national roll-up recomputed from every LAO's monthly rows, with each LAO's province and type as the
+    registry has them now (after a re-import moved a LAO, say). One transaction."""
+    area_table, month_table = _table(RevenueAreaMonth), _table(RevenueMonth)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {area_table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {area_table}")
+        cursor.execute(
+            f"INSERT INTO {area_table} (province, lao_type, service, channel, month, fiscal_year, amount, payments) "
+            f"SELECT l.province_id, l.lao_type, m.service, m.channel, m.month, m.fiscal_year, sum(m.amount), "
+            f"sum(m.payments) FROM {month_table} m JOIN public.\"tenants_lao\" l ON l.id = m.lao_id "
+            f"GROUP BY 1, 2, 3, 4, 5, 6")
+        return cursor.rowcount
 
 
 FILING_FIELDS = ["deadline", "should_file", "filed", "on_time", "late"]

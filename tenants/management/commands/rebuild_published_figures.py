@@ -64,6 +64,10 @@ class Command(BaseCommand):
                     run_in_workers(chunk, rebuild, workers=min(workers, len(chunk)), on_done=done)
         finally:
             bar.close()
+        if all:  # every LAO's share again, with the province and type the registry has now
+            from shared_apps.oversight.services import area_rollup_rebuild
+
+            rows["national roll-up"] = area_rollup_rebuild()
         if verbosity:
             self.stdout.write(f"Rebuilt {len(laos) - len(failures)} LAO(s): "
                               + ", ".join(f"{count} {kind} row(s)" for kind, count in rows.items()))
