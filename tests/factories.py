@@ -30,17 +30,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 def lao_forget(dla_code: str) -> None:
     """Undo a LAO a test committed for itself (its schema, registry row, domains, events, national sums), so
     nothing of it reaches another test or the next run of a reused test database."""
+    from django.conf import settings
     from django.db import connection
 
-    from shared_apps.ledger.models import RevenueDaily
     from tenants.models import LAO, SchemaMigrationState
 
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "lao_{dla_code}" CASCADE')
     SchemaMigrationState.objects.filter(schema_name=f"lao_{dla_code}").delete()
+    # Every public row that points at the LAO (domains, events, published figures, jobs…), whatever app
+    # added it; raw deletes, since the ORM would also cascade into LAO apps' tables, absent from public.
+    public_relations = [relation for relation in LAO._meta.get_fields(include_hidden=True)
+                        if relation.auto_created and not relation.concrete
+                        and (relation.one_to_many or relation.one_to_one)
+                        and relation.related_model._meta.app_config.name in settings.SHARED_APPS]
     for lao in LAO.objects.filter(dla_code=dla_code):
-        RevenueDaily.objects.filter(lao=lao).delete()
-        lao.domains.all().delete()
-        lao.events.all().delete()
-        lao.delete()
+        for relation in public_relations:
+            relation.related_model._base_manager.filter(**{relation.field.name: lao})._raw_delete(connection.alias)
+        LAO.objects.filter(pk=lao.pk)._raw_delete(connection.alias)
