@@ -45,6 +45,7 @@ BENCH_DB = "bench_scale"
 
 
 def main():
+    global BENCH_DB
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--laos", type=int, default=300, help="LAOs to onboard (default 300)")
     parser.add_argument("--all", action="store_true", help="all 7,849 LAOs of the registry")
@@ -59,7 +60,6 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="alternating routing rounds per comparison")
     parser.add_argument("--database", default=BENCH_DB, help=f"scratch database name (default {BENCH_DB})")
     args = parser.parse_args()
-    global BENCH_DB
     BENCH_DB = args.database
     if args.reuse:
         run_routing_only(args)
