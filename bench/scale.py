@@ -90,10 +90,10 @@ def run_routing_only(args):
     django.setup()
     from tenants.models import LAO
 
-    hosts = list(LAO.objects.filter(status="active").order_by("dla_code").values_list("hostname", flat=True))
+    hosts = list(LAO.objects.filter(status="active").order_by("dla_code").values_list("hostname", "lao_type"))
     print(f"Routing on the kept database {BENCH_DB}: {len(hosts):,} onboarded LAOs, "
           f"{catalog_relations():,} relations in the catalog")
-    routing(args, [f"{host}.{settings.BASE_DOMAIN}" for host in hosts])
+    routing(args, [(f"{host}.{settings.BASE_DOMAIN}", lao_type) for host, lao_type in hosts])
 
 
 def run(args):
@@ -201,8 +201,8 @@ def run(args):
     print(f"   then nothing to apply again         {column_noop:8.1f} s")
 
     # 5. routing and backend memory
-    hosts = list(LAO.objects.filter(pk__in=chosen).values_list("hostname", flat=True))
-    routing(args, [f"{host}.{settings.BASE_DOMAIN}" for host in hosts])
+    hosts = list(LAO.objects.filter(pk__in=chosen).order_by("dla_code").values_list("hostname", "lao_type"))
+    routing(args, [(f"{host}.{settings.BASE_DOMAIN}", lao_type) for host, lao_type in hosts])
 
 
 def timed(fn, *args, **kwargs):
@@ -285,7 +285,11 @@ def ddl_floor(template: str, copies: int, tag: str) -> float:
 
 def routing(args, hosts):
     """Throughput of a light LAO page, one host against roaming, in alternating rounds (the machine's other
-    load falls on both alike), and the backends' private memory after each round."""
+    load falls on both alike), and the backends' private memory after each round.
+
+    The same page: an SAO's home (the commonest type) on one SAO host, and roaming over every SAO host;
+    roaming over every host of every type is shown beside (PAO and municipal pages differ a little).
+    """
     wrk = shutil.which("wrk")
     if wrk is None:
         print("\n5. Routing: skipped (install Debian's `wrk` to measure it)")
@@ -296,32 +300,40 @@ def routing(args, hosts):
         ("persistent, recycled (ours)", {"CONN_MAX_AGE": "600"}),
         ("persistent, never recycled", {"CONN_MAX_AGE": "600", **never}),
     ]
+    saos = [host for host, lao_type in hosts if lao_type == "subdistrict_admin_org"]
+    every = [host for host, _type in hosts]
     seconds = max(2, args.routing_seconds // args.rounds)
     print(f"\n5. Routing: GET / of a LAO site under gunicorn (2 workers, DEBUG off), wrk 2 threads × 8 "
-          f"connections; {args.rounds} alternating rounds of {seconds} s on one host and roaming (a random one "
-          f"of {len(hosts):,} hosts per request); medians")
+          f"connections; {args.rounds} alternating rounds of {seconds} s: one SAO host, roaming over "
+          f"{len(saos):,} SAO hosts and over all {len(every):,} hosts (a random one per request); medians")
     folder = Path(tempfile.mkdtemp(prefix="bench-routing-"))
-    (folder / "hosts.txt").write_text("\n".join(hosts) + "\n")
-    (folder / "roam.lua").write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / "hosts.txt")))
-    (folder / "one.lua").write_text(f'wrk.headers["Host"] = "{hosts[0]}"\n')
+    scripts = {}
+    for name, group in (("one", saos[:1]), ("saos", saos), ("every", every)):
+        (folder / f"{name}.txt").write_text("\n".join(group) + "\n")
+        scripts[name] = folder / f"{name}.lua"
+        scripts[name].write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / f"{name}.txt")))
     rates = {}
     try:
         for label, extra in configurations:
             with gunicorn(extra) as port:
-                one, roam, memory = [], [], []
+                wrk_rate(wrk, scripts["one"], port, 2)  # warm the workers up
+                measured, memory = {name: [] for name in scripts}, []
                 for _round in range(args.rounds):
-                    one.append(wrk_rate(wrk, folder / "one.lua", port, seconds))
-                    roam.append(wrk_rate(wrk, folder / "roam.lua", port, seconds))
+                    for name in scripts:
+                        measured[name].append(wrk_rate(wrk, scripts[name], port, seconds))
                     memory.append(max(backend_private_memory(settings.DATABASES["default"]["NAME"]), default=0))
-            rates[label] = (statistics.median(one), statistics.median(roam))
-            print(f"   {label:<46} one host {rates[label][0]:7.1f} req/s   roaming {rates[label][1]:7.1f} req/s "
-                  f"({rates[label][1] / rates[label][0]:.2f}×)   largest backend after each round: "
+            rates[label] = {name: statistics.median(values) for name, values in measured.items()}
+            one, roam_saos, roam_every = rates[label]["one"], rates[label]["saos"], rates[label]["every"]
+            print(f"   {label}\n      one host {one:7.1f} req/s   roaming SAOs {roam_saos:7.1f} req/s "
+                  f"({roam_saos / one:.2f}×)   roaming all {roam_every:7.1f} req/s ({roam_every / one:.2f}×)\n"
+                  f"      largest backend's private memory after each round: "
                   + ", ".join(f"{kb / 1024:.1f}" for kb in memory) + " MB")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ours, fresh = rates[configurations[1][0]], rates[configurations[0][0]]
-    print(f"   roaming / one host (ours): {ours[1] / ours[0]:.2f}×;  ours / a new connection per request, "
-          f"roaming: {ours[1] / fresh[1]:.2f}×")
+    print(f"   roaming / one host (ours): {ours['saos'] / ours['one']:.2f}× over the SAOs, "
+          f"{ours['every'] / ours['one']:.2f}× over every host;  ours / a new connection per request, "
+          f"roaming: {ours['saos'] / fresh['saos']:.2f}×")
 
 
 ROAM_LUA = """
