@@ -360,8 +360,9 @@ def gunicorn(extra):
     if str(database.get("HOST", "")).startswith("/"):  # the embedded server's socket folder
         url = f"postgres://{database.get('USER') or 'postgres'}@{quote(database['HOST'], safe='')}/{database['NAME']}"
     port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="localservice.settings_test", DATABASE_URL=url, **extra)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench_settings", DATABASE_URL=url, **extra)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench")]
+                                        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "localservice.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT,
