@@ -1,7 +1,9 @@
 """National scale on one PostgreSQL: figures and ratios, never pass/fail.
 
     .venv/bin/python bench/scale.py                 # a few hundred LAOs (make bench)
-    .venv/bin/python bench/scale.py --all           # all 7,849 LAOs (≈12 GB of catalog, half an hour or more)
+    .venv/bin/python bench/scale.py --all           # all 7,849 LAOs (≈14 GB of catalog, half an hour or more)
+    .venv/bin/python bench/scale.py --all --keep    # … and keep the database for
+    .venv/bin/python bench/scale.py --reuse         # the routing part again, on it
 
 In a scratch database `bench_scale` on the configured server (dropped at the end unless
 --keep), one run measures:
@@ -20,6 +22,7 @@ In a scratch database `bench_scale` on the configured server (dropped at the end
    memory after each. Needs `wrk` (Debian package) on the PATH; skipped without it.
 """
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -42,15 +45,25 @@ BENCH_DB = "bench_scale"
 
 
 def main():
+    global BENCH_DB
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--laos", type=int, default=300, help="LAOs to onboard (default 300)")
     parser.add_argument("--all", action="store_true", help="all 7,849 LAOs of the registry")
     parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2: the cores here)")
     parser.add_argument("--window", type=int, default=40, help="SAOs onboarded one at a time at the start and "
                         "at the end, in batches of 10 paired with the raw DDL floor (default 40)")
-    parser.add_argument("--routing-seconds", type=int, default=15, help="seconds per routing measurement")
+    parser.add_argument("--routing-seconds", type=int, default=20,
+                        help="seconds of load per routing configuration and host pattern (default 20)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="only the routing part, on the database a --keep run left")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating routing rounds per comparison")
+    parser.add_argument("--database", default=BENCH_DB, help=f"scratch database name (default {BENCH_DB})")
     args = parser.parse_args()
+    BENCH_DB = args.database
+    if args.reuse:
+        run_routing_only(args)
+        return
     if args.keep:
         run_kept(args)
         return
@@ -68,6 +81,19 @@ def run_kept(args):
     print(f"Creating scratch database {BENCH_DB} (kept) …", flush=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     run(args)
+
+
+def run_routing_only(args):
+    import django
+
+    settings.DATABASES["default"]["NAME"] = BENCH_DB
+    django.setup()
+    from tenants.models import LAO
+
+    hosts = list(LAO.objects.filter(status="active").order_by("dla_code").values_list("hostname", "lao_type"))
+    print(f"Routing on the kept database {BENCH_DB}: {len(hosts):,} onboarded LAOs, "
+          f"{catalog_relations():,} relations in the catalog")
+    routing(args, [(f"{host}.{settings.BASE_DOMAIN}", lao_type) for host, lao_type in hosts])
 
 
 def run(args):
@@ -175,8 +201,8 @@ def run(args):
     print(f"   then nothing to apply again         {column_noop:8.1f} s")
 
     # 5. routing and backend memory
-    hosts = list(LAO.objects.filter(pk__in=chosen).values_list("hostname", flat=True))
-    routing(args, [f"{host}.{settings.BASE_DOMAIN}" for host in hosts])
+    hosts = list(LAO.objects.filter(pk__in=chosen).order_by("dla_code").values_list("hostname", "lao_type"))
+    routing(args, [(f"{host}.{settings.BASE_DOMAIN}", lao_type) for host, lao_type in hosts])
 
 
 def timed(fn, *args, **kwargs):
@@ -258,35 +284,56 @@ def ddl_floor(template: str, copies: int, tag: str) -> float:
 
 
 def routing(args, hosts):
+    """Throughput of a light LAO page, one host against roaming, in alternating rounds (the machine's other
+    load falls on both alike), and the backends' private memory after each round.
+
+    The same page: an SAO's home (the commonest type) on one SAO host, and roaming over every SAO host;
+    roaming over every host of every type is shown beside (PAO and municipal pages differ a little).
+    """
     wrk = shutil.which("wrk")
     if wrk is None:
         print("\n5. Routing: skipped (install Debian's `wrk` to measure it)")
         return
-    runs = [
-        ("new connection per request (CONN_MAX_AGE=0)", "roam", {"CONN_MAX_AGE": "0"}),
-        ("persistent, recycled (ours), one host", "one", {"CONN_MAX_AGE": "600"}),
-        ("persistent, recycled (ours), roaming", "roam", {"CONN_MAX_AGE": "600"}),
-        ("persistent, never recycled, roaming", "roam",
-         {"CONN_MAX_AGE": "600", "DB_CONN_MAX_REQUESTS": "1000000000", "DB_CONN_MAX_SCHEMAS": "1000000000"}),
+    never = {"DB_CONN_MAX_REQUESTS": "1000000000", "DB_CONN_MAX_SCHEMAS": "1000000000"}
+    configurations = [
+        ("new connection per request (CONN_MAX_AGE=0)", {"CONN_MAX_AGE": "0"}),
+        ("persistent, recycled (ours)", {"CONN_MAX_AGE": "600"}),
+        ("persistent, never recycled", {"CONN_MAX_AGE": "600", **never}),
     ]
+    saos = [host for host, lao_type in hosts if lao_type == "subdistrict_admin_org"]
+    every = [host for host, _type in hosts]
+    seconds = max(2, args.routing_seconds // args.rounds)
     print(f"\n5. Routing: GET / of a LAO site under gunicorn (2 workers, DEBUG off), wrk 2 threads × 8 "
-          f"connections, {args.routing_seconds} s each; roaming = a random one of {len(hosts):,} hosts per request")
+          f"connections; {args.rounds} alternating rounds of {seconds} s: one SAO host, roaming over "
+          f"{len(saos):,} SAO hosts and over all {len(every):,} hosts (a random one per request); medians")
     folder = Path(tempfile.mkdtemp(prefix="bench-routing-"))
-    (folder / "hosts.txt").write_text("\n".join(hosts) + "\n")
-    (folder / "roam.lua").write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / "hosts.txt")))
-    (folder / "one.lua").write_text(f'wrk.headers["Host"] = "{hosts[0]}"\n')
-    results = {}
+    scripts = {}
+    for name, group in (("one", saos[:1]), ("saos", saos), ("every", every)):
+        (folder / f"{name}.txt").write_text("\n".join(group) + "\n")
+        scripts[name] = folder / f"{name}.lua"
+        scripts[name].write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / f"{name}.txt")))
+    rates = {}
     try:
-        for label, mode, extra in runs:
-            rate, memory = measure_routing(wrk, folder, mode, extra, args.routing_seconds)
-            results[label] = rate
-            print(f"   {label:<48} {rate:8.1f} req/s   backends' private memory: "
-                  f"max {max(memory, default=0) / 1024:6.1f} MB over {len(memory)} backends")
+        for label, extra in configurations:
+            with gunicorn(extra) as port:
+                wrk_rate(wrk, scripts["one"], port, 2)  # warm the workers up
+                measured, memory = {name: [] for name in scripts}, []
+                for _round in range(args.rounds):
+                    for name in scripts:
+                        measured[name].append(wrk_rate(wrk, scripts[name], port, seconds))
+                    memory.append(max(backend_private_memory(settings.DATABASES["default"]["NAME"]), default=0))
+            rates[label] = {name: statistics.median(values) for name, values in measured.items()}
+            one, roam_saos, roam_every = rates[label]["one"], rates[label]["saos"], rates[label]["every"]
+            print(f"   {label}\n      one host {one:7.1f} req/s   roaming SAOs {roam_saos:7.1f} req/s "
+                  f"({roam_saos / one:.2f}×)   roaming all {roam_every:7.1f} req/s ({roam_every / one:.2f}×)\n"
+                  f"      largest backend's private memory after each round: "
+                  + ", ".join(f"{kb / 1024:.1f}" for kb in memory) + " MB")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    one, roam = results[runs[1][0]], results[runs[2][0]]
-    print(f"   roaming / one host (ours): {roam / one:.2f}×;  ours / new connection per request: "
-          f"{roam / results[runs[0][0]]:.2f}×")
+    ours, fresh = rates[configurations[1][0]], rates[configurations[0][0]]
+    print(f"   roaming / one host (ours): {ours['saos'] / ours['one']:.2f}× over the SAOs, "
+          f"{ours['every'] / ours['one']:.2f}× over every host;  ours / a new connection per request, "
+          f"roaming: {ours['saos'] / fresh['saos']:.2f}×")
 
 
 ROAM_LUA = """
@@ -305,34 +352,36 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def measure_routing(wrk, folder, mode, extra, seconds):
+@contextlib.contextmanager
+def gunicorn(extra):
     database = settings.DATABASES["default"]
     url = (f"postgres://{database.get('USER') or 'postgres'}:{database.get('PASSWORD') or ''}@"
            f"{database.get('HOST') or ''}:{database.get('PORT') or 5432}/{database['NAME']}")
     if str(database.get("HOST", "")).startswith("/"):  # the embedded server's socket folder
         url = f"postgres://{database.get('USER') or 'postgres'}@{quote(database['HOST'], safe='')}/{database['NAME']}"
     port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="localservice.settings_test", DATABASE_URL=url, **extra)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench_settings", DATABASE_URL=url, **extra)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench")]
+                                        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "localservice.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port)
-        subprocess.run([wrk, "-t1", "-c2", "-d2s", "-s", str(folder / "one.lua"), f"http://127.0.0.1:{port}/"],
-                       capture_output=True, check=True)  # warm up the workers
-        result = subprocess.run([wrk, "-t2", "-c8", f"-d{seconds}s", "-s", str(folder / f"{mode}.lua"),
-                                 f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
-        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
-        if errors:
-            print(f"   ({errors.group(1)} responses were not 2xx/3xx)")
-        memory = backend_private_memory(database["NAME"])
+        yield port
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return rate, memory
+
+
+def wrk_rate(wrk, script, port, seconds):
+    result = subprocess.run([wrk, "-t2", "-c8", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+                            capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+    if errors:
+        print(f"   ({errors.group(1)} responses were not 2xx/3xx)")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
 
 
 def _wait_for(port):
