@@ -176,6 +176,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Signed documents issued after commit in the caller when there is no broker, at most this many at once
+# (more — a bank statement's receipts — are issued on their first download instead).
+DOCUMENTS_INLINE_MAX = env.int("DOCUMENTS_INLINE_MAX", default=10)
+
 # Background tasks: Celery where a broker is configured, inline (in the caller) where not.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -148,14 +148,19 @@ def stored_bytes(kind: str, pk, *, lao=None) -> bytes:
 
 def issue_now_or_later(kind: str, pks: list) -> None:
     """After the transaction commits: a background task per batch when a broker is configured, inline
-    otherwise. A failure is logged, never raised: the record stands and its document is issued on download."""
+    otherwise — but only for a few (DOCUMENTS_INLINE_MAX): a 10,000-line statement must not sign 10,000 PDFs
+    in the request; without a broker those are issued on first download (stored_bytes). A failure is
+    logged, never raised: the record stands and its document is issued on download."""
+    from django.conf import settings
+
     if not pks:
+        return
+    if not getattr(settings, "CELERY_BROKER_URL", "") and len(pks) > settings.DOCUMENTS_INLINE_MAX:
+        logger.info("%d %s documents left to their first download (no broker)", len(pks), kind)
         return
     schema = connection.schema_name
 
     def run():
-        from django.conf import settings
-
         from .tasks import issue_documents
 
         try:
