@@ -49,3 +49,6 @@ def lao_forget(dla_code: str) -> None:
         for relation in public_relations:
             relation.related_model._base_manager.filter(**{relation.field.name: lao})._raw_delete(connection.alias)
         LAO.objects.filter(pk=lao.pk)._raw_delete(connection.alias)
+    from shared_apps.oversight.services import area_rollup_rebuild
+
+    area_rollup_rebuild()  # the national roll-up keeps no LAO key: recomputed without this LAO

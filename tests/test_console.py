@@ -373,20 +373,20 @@ def test_every_table_of_the_home_page_downloads_as_csv_and_xlsx_with_the_page_fi
 
 @pytest.fixture
 def published(db, sao, pao, lao):
-    """A few published monthly figures (as the LAO side writes them) in Phrae and Chonburi."""
+    """A few published figures (as the LAO side writes them) in Phrae and Chonburi."""
     import datetime
     from decimal import Decimal
 
-    from shared_apps.oversight.models import RevenueMonth
     from shared_apps.oversight.selectors import current_fiscal_year
+    from shared_apps.oversight.services import revenue_add_rows
 
     fy = current_fiscal_year()
     october = datetime.date(fy - 544, 10, 1)
     pattaya = lao("3200408")
     for one, service, amount in ((sao, "advertising", "1200.00"), (pao, "hotel_fee", "35000.50"),
                                  (pattaya, "advertising", "800.00")):
-        RevenueMonth.objects.create(lao=one, service=service, channel="counter", month=october, fiscal_year=fy,
-                                    amount=Decimal(amount), payments=3)
+        # through the publishing service, which keeps every roll-up the dashboards read
+        revenue_add_rows(lao_id=one.pk, rows=[(service, "counter", october, Decimal(amount), 3)])
     return fy
 
 
