@@ -15,6 +15,8 @@ from pathlib import Path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from shared_apps.charts import grouped_bars, svg_open
+
 GEODATA = Path(__file__).resolve().parent / "geodata" / "thailand-provinces.geojson"
 SHADES = ["#eff6ff", "#bfdbfe", "#60a5fa", "#2563eb", "#1e3a8a"]  # light to dark: higher figure, darker
 NO_FIGURE = "#e5e7eb"
@@ -32,39 +34,11 @@ def short(value) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
 
 
-def _open(chart_id: str, width: float, height: float, title: str, description: str) -> list[str]:
-    return [f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-            f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">',
-            f'<title id="{chart_id}-t">{escape(title)}</title>', f'<desc id="{chart_id}-d">{escape(description)}</desc>']
-
-
 def column_chart(*, chart_id: str, title: str, description: str, labels: list[str], series: list[dict],
                  height: int = 220) -> str:
     """Grouped vertical bars, one group per label; `series` = [{"values", "css"}] (chart-now, chart-last)."""
-    groups = max(len(labels), 1)
-    width = max(56 * groups, 320)
-    top, bottom, left = 22, 40, 8
-    plot = height - top - bottom
-    peak = max([Decimal(v) for s in series for v in s["values"] if Decimal(v) > 0] or [Decimal(1)])
-    group_width = (width - left * 2) / groups
-    bar_width = group_width * 0.8 / max(len(series), 1)
-    parts = _open(chart_id, width, height, title, description)
-    parts.append(f'<line class="chart-axis" x1="{left}" y1="{top + plot}" x2="{width - left}" y2="{top + plot}"/>')
-    for index, label in enumerate(labels):
-        x0 = left + index * group_width + group_width * 0.1
-        for number, one in enumerate(series):
-            value = Decimal(one["values"][index])
-            bar = 0 if value <= 0 else max(float(value / peak) * plot, 1)
-            x = x0 + number * bar_width
-            parts.append(f'<rect class="chart-bar {escape(one["css"])}" x="{x:.1f}" y="{top + plot - bar:.1f}" '
-                         f'width="{bar_width * 0.92:.1f}" height="{bar:.1f}"/>')
-            if number == 0 and value:
-                parts.append(f'<text class="chart-value" x="{x + bar_width * 0.46:.1f}" y="{top + plot - bar - 4:.1f}" '
-                             f'text-anchor="middle">{escape(short(value))}</text>')
-        parts.append(f'<text class="chart-label" x="{x0 + group_width * 0.4:.1f}" y="{top + plot + 18}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
+    return grouped_bars(chart_id=chart_id, title=title, description=description, labels=labels, series=series,
+                        value_label=short, width=max(56 * max(len(labels), 1), 320), height=height, top=22)
 
 
 def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str], values: list) -> str:
@@ -73,7 +47,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, labels: list[str],
     height = row * max(len(labels), 1) + 10
     peak = max([Decimal(v) for v in values if Decimal(v or 0) > 0] or [Decimal(1)])
     plot = width - label_width - 60
-    parts = _open(chart_id, width, height, title, description)
+    parts = svg_open(chart_id, width, height, title, description)
     for index, (label, value) in enumerate(zip(labels, values)):
         y = 5 + index * row
         value = Decimal(value or 0)
@@ -145,7 +119,7 @@ def province_map(*, chart_id: str, title: str, description: str, values: dict[st
     everything = [polygon for polygons in geometry.values() for polygon in polygons]
     project = _Projection(_bounds(everything), width)
     classes, ranges = shade_classes(values)
-    parts = _open(chart_id, project.width, project.height + 16, title, description)
+    parts = svg_open(chart_id, project.width, project.height + 16, title, description)
     for code, polygons in sorted(geometry.items()):
         fill = SHADES[classes[code]] if code in classes else NO_FIGURE
         value = values.get(code)
@@ -175,7 +149,7 @@ def lao_points_map(*, chart_id: str, title: str, description: str, province: str
     if bounds is None:
         bounds = (97.3, 5.6, 105.7, 20.5)
     project = _Projection(bounds, width)
-    parts = _open(chart_id, project.width, project.height + 16, title, description)
+    parts = svg_open(chart_id, project.width, project.height + 16, title, description)
     if polygons:
         parts.append(f'<path d="{_path(polygons, project)}" fill="#eff6ff" stroke="#1e3a8a" stroke-width="1"/>')
     for point in located:
