@@ -95,28 +95,15 @@ class Command(BaseCommand):
 
     def _demo_officer(self):
         """A LAO administrator of SAO Kanchana with a password and a known authenticator key."""
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-        from django_tenants.utils import schema_context
-
-        from shared_apps.accounts.services import totp_secret_text
-        from tenant_apps.officers.models import Officer, Role
-
-        User = get_user_model()
-        user, created = User.objects.get_or_create(username="officer-kanchana",
-                                                   defaults={"name_th": "เจ้าหน้าที่ อบต.กาญจนา"})
-        if created:
-            user.set_password("kanchana-demo-2569")
-            user.save()
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="demo", confirmed=True)
-        lao = LAO.objects.get(dla_code="6540113")
-        with schema_context(lao.schema_name):
-            Officer.objects.update_or_create(user_id=user.pk, defaults={"roles": list(Role.values), "is_active": True})
-        self.stdout.write(f"  Officer of {lao.full_name_th}: officer-kanchana / kanchana-demo-2569, "
-                          f"authenticator key {totp_secret_text(device=device)} (development only)")
+        return self._demo_officer_of(dla_code="6540113", username="officer-kanchana", password="kanchana-demo-2569",
+                                     name_th="เจ้าหน้าที่ อบต.กาญจนา", note="")
 
     def _demo_pao_officer(self):
         """An officer of Phrae PAO holding every role, with a password and a known authenticator key."""
+        return self._demo_officer_of(dla_code="2540101", username="officer-phrae", password="phrae-demo-2569",
+                                     name_th="เจ้าหน้าที่ อบจ.แพร่", note=" (every role)")
+
+    def _demo_officer_of(self, *, dla_code, username, password, name_th, note):
         from django_otp.plugins.otp_totp.models import TOTPDevice
         from django_tenants.utils import schema_context
 
@@ -124,17 +111,16 @@ class Command(BaseCommand):
         from tenant_apps.officers.models import Officer, Role
 
         User = get_user_model()
-        user, created = User.objects.get_or_create(username="officer-phrae",
-                                                   defaults={"name_th": "เจ้าหน้าที่ อบจ.แพร่"})
+        user, created = User.objects.get_or_create(username=username, defaults={"name_th": name_th})
         if created:
-            user.set_password("phrae-demo-2569")
+            user.set_password(password)
             user.save()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
             user=user, name="demo", confirmed=True)
-        lao = LAO.objects.get(dla_code="2540101")
+        lao = LAO.objects.get(dla_code=dla_code)
         with schema_context(lao.schema_name):
             Officer.objects.update_or_create(user_id=user.pk, defaults={"roles": list(Role.values), "is_active": True})
-        self.stdout.write(f"  Officer of {lao.full_name_th} (every role): officer-phrae / phrae-demo-2569, "
+        self.stdout.write(f"  Officer of {lao.full_name_th}{note}: {username} / {password}, "
                           f"authenticator key {totp_secret_text(device=device)} (development only)")
         return user
 
