@@ -55,6 +55,7 @@ SHARED_APPS = [
     "tenants",
     "shared_apps.ledger",
     "shared_apps.oversight",  # figures the LAOs publish, for DLA and the provinces
+    "shared_apps.person_items",  # what each person must do at every LAO, published by the LAOs
     "shared_apps.portal",
     "shared_apps.console",  # DLA's console and the provincial offices' pages (/dla/)
     "shared_apps.documents",  # signed PDF/A-3b documents: no models (files per LAO under MEDIA_ROOT)

@@ -27,6 +27,7 @@ from tenant_apps.billing.services import obligation_charge
 from tenant_apps.billing.signals import invoice_paid
 from tenant_apps.officers.access import Action, require
 from tenant_apps.published import figures as published_figures
+from tenant_apps.published import person_items
 from tenants.selectors import current_lao
 
 from .models import (
@@ -97,6 +98,7 @@ def _move(application: Application, to: str, *, actor, request=None, note: str =
                                     actor=actor, note=note)
     application.status = to
     published_figures.publish_permits()  # oversight: recounted after commit
+    person_items.applications_changed([application.pk])  # the applicant's "My account": after commit
     audit_record(action=f"advertising_{kind}", request=request, actor=actor, target=f"application #{application.pk}",
                  application=application.pk, note=note[:500])
     return application
@@ -530,6 +532,7 @@ def removal_confirm(*, permit: Permit, actor, photo=None, request=None) -> Permi
     permit.removal_confirmed_at, permit.removal_confirmed_by = timezone.now(), actor
     permit.removal_evidence = evidence
     permit.save(update_fields=["removal_confirmed_at", "removal_confirmed_by", "removal_evidence"])
+    person_items.applications_changed([permit.application_id])  # the notice to remove is settled
     audit_record(action="advertising_removal_confirmed", request=request, actor=actor,
                  target=permit.display_number, evidence=evidence)
     return permit

@@ -33,6 +33,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.calendar.selectors import fiscal_year
 from shared_apps.money import MoneyError, parse_amount
 from tenant_apps.officers.access import Action, require
+from tenant_apps.published import person_items
 
 from .models import (EntryKind, Invoice, InvoiceStatus, LedgerEntry, Obligation, ObligationEntry, Payment,
                      PaymentChannel, PaymentException, PaymentMethod, PaymentSettings, Receipt, ReceiptCounter,
@@ -141,6 +142,7 @@ def _accrue(obligation: Obligation, day: datetime.date, *, actor=None) -> Decima
 
 
 def _save(obligation: Obligation) -> None:
+    person_items.obligations_changed([obligation.pk])  # the payer's "My account": republished after commit
     obligation.save(update_fields=["charged", "paid", "credited", "refunded", "tax_charged", "surcharge_months",
                                    "due_date", "description", "payer_name", "surcharge_percent_per_month",
                                    "surcharge_cap_percent", "surcharge_from", "updated_at"])
@@ -493,6 +495,7 @@ def post_payments(items: list[PaymentItem], *, actor=None, officer_name: str = "
         _copy_rows(LedgerEntry, LEDGER_COLUMNS, ledger)
         _update_rows(Invoice, [(i.pk, "paid", i.paid_at) for i in paid_invoices.values()],
                      [("status", "varchar"), ("paid_at", "timestamptz")])
+        person_items.obligations_changed(touched)  # the payers' "My account": republished after commit
         _update_rows(Obligation, [(o.pk, o.charged, o.paid, o.surcharge_months, now) for o in touched.values()],
                      [("charged", "numeric"), ("paid", "numeric"), ("surcharge_months", "smallint"),
                       ("updated_at", "timestamptz")])
@@ -659,6 +662,7 @@ def receipt_void(*, receipt: Receipt, reason: str, actor, reissue: bool = True, 
         raise ValidationError(_("This receipt is already void."))
     receipt.voided_at, receipt.voided_by, receipt.void_reason = timezone.now(), actor, reason.strip()[:300]
     receipt.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    person_items.obligations_changed([receipt.payment.obligation_id])  # the payer's recent receipts
     audit_record(action="receipt_voided", request=request, actor=actor, target=receipt.display_number,
                  reason=reason.strip())
     if not reissue or receipt.payment.reversed_at is not None:

@@ -14,6 +14,7 @@ from shared_apps.audit.services import audit_record
 from tenant_apps.officers.access import Action, require
 from tenant_apps.ordinances.models import Product
 from tenant_apps.published import figures as published_figures
+from tenant_apps.published import person_items
 
 from .models import (Business, BusinessApiKey, BusinessEvent, BusinessFiler, BusinessKind, BusinessStatus,
                      OwnerType, TradeMode)
@@ -25,6 +26,7 @@ CHANGEABLE = ["name", "address", "licence_number", "rooms", "fuel_kinds", "trade
 def _event(business, kind, actor, **detail):
     BusinessEvent.objects.create(business=business, kind=kind, actor=actor, detail=detail)
     published_figures.publish_businesses()  # oversight: recounted after commit
+    person_items.businesses_changed([business.pk])  # its filers' "My account": republished after commit
 
 
 def is_filer(user, business) -> bool:

@@ -1,7 +1,12 @@
 """What a LAO tells citizens about itself: office, contacts, hours and announcements (every LAO)."""
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def default_reminder_days() -> list[int]:
+    return [5, 1]
 
 
 class LAOProfile(models.Model):
@@ -15,6 +20,9 @@ class LAOProfile(models.Model):
     opening_hours = models.CharField(
         _("opening hours"), max_length=200, blank=True, default="จันทร์–ศุกร์ 08:30–16:30 น. (เว้นวันหยุดราชการ)"
     )
+    # Reminders before a return's deadline (issue 14): days before it, to the filers who have not filed.
+    return_reminder_days = ArrayField(models.PositiveSmallIntegerField(), size=5, default=default_reminder_days,
+                                      blank=True, verbose_name=_("remind filers this many days before a deadline"))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", db_constraint=False)

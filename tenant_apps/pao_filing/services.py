@@ -26,6 +26,7 @@ from tenant_apps.businesses.services import require_filer
 from tenant_apps.officers.access import Action, require
 from tenant_apps.ordinances.selectors import filing_rule_in_force
 from tenant_apps.published import figures as published_figures
+from tenant_apps.published import person_items
 
 from .models import MonthlyReturn, ReturnKind, ReturnStatus
 from .periods import deadline_for, month_end, month_start, months_late
@@ -373,6 +374,7 @@ def _save(*, spec, business, assessment: Assessment, kind, original, actor, api_
     )
     spec.save_lines(ret=ret, computation=computation)
     published_figures.publish_filing(periods=[ret.period])  # oversight: recounted after commit
+    person_items.businesses_changed([business.pk])  # the month leaves its filers' to-do list after commit
     raise_obligation(ret=ret, spec=spec, rule=assessment.rule,
                      tax=computation.tax if kind == ReturnKind.ORIGINAL else assessment.difference,
                      today=assessment.filed_on, actor=actor, request=request)
