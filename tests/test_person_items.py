@@ -280,3 +280,31 @@ def test_the_rebuild_command(pao_world, django_capture_on_commit_callbacks, caps
     assert published(pao) == before and "1 item row(s), 1 business row(s)" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Not in the registry"):
         call_command("rebuild_person_items", "--lao", "0000000")
+
+
+def test_the_pao_sets_its_reminder_days_and_the_items_follow(client, pao_world, django_capture_on_commit_callbacks):
+    from tenant_apps.lao_profile.models import LAOProfile
+    from tests.test_hardening_inputs_sessions import as_dopa
+
+    w, pao = pao_world, pao_world["pao"]
+    with schema_context(pao.schema_name):
+        with django_capture_on_commit_callbacks(execute=True):
+            business_decide(business=w["business"], approve=True, note="", actor=w["clerk"])
+    item = PersonItem.objects.get(user=w["owner"], kind=ItemKind.RETURN_DUE)
+    as_dopa(client, officer(pao, "finance"))
+    page = client.get("/pao/ordinances/", HTTP_HOST=pao.host)
+    assert 'name="return_reminder_days"' in page.content.decode() and 'value="5, 1"' in page.content.decode()
+    for bad in ("abc", "0", "31", "1,2,3,4,5,6", "๕", "-1", "1" * 50):
+        refused = client.post("/pao/ordinances/", {"form": "reminders", "return_reminder_days": bad},
+                              HTTP_HOST=pao.host)
+        assert refused.status_code == 200 and refused.context["field_errors"]["return_reminder_days"], bad
+        assert 'aria-describedby="h-reminder-days e-reminder-days" aria-invalid="true"' in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post("/pao/ordinances/", {"form": "reminders", "return_reminder_days": "7, 2, 7"},
+                            HTTP_HOST=pao.host)
+    assert saved.status_code == 302
+    with schema_context(pao.schema_name):
+        assert LAOProfile.objects.get(pk=1).return_reminder_days == [7, 2]
+    item = PersonItem.objects.get(user=w["owner"], kind=ItemKind.RETURN_DUE)
+    assert item.remind_on == [item.due_on - datetime.timedelta(days=7), item.due_on - datetime.timedelta(days=2)]
+    assert_equals_own_state(pao)

@@ -392,7 +392,12 @@ def ordinance_settings_page(request):
                "rule_fields": rule_fields}
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "rate":
+            if request.POST.get("form") == "reminders":
+                from tenant_apps.lao_profile.services import return_reminder_days_set
+
+                return_reminder_days_set(actor=request.user, value=request.POST.get("return_reminder_days", ""),
+                                         request=request)
+            elif request.POST.get("form") == "rate":
                 ordinance_rate_record(product=request.POST.get("product", ""), rate=request.POST.get("rate", ""),
                                       effective_from=request.POST.get("effective_from", ""),
                                       ordinance=request.POST.get("ordinance", ""), actor=request.user)
@@ -409,8 +414,13 @@ def ordinance_settings_page(request):
             return redirect("pao:ordinance-settings")
         except ValidationError as error:
             context["errors"], context["field_errors"] = _refusal(error)
+    from tenant_apps.lao_profile.models import LAOProfile, default_reminder_days
     from tenant_apps.ordinances.models import FilingRule, OrdinanceRate
 
+    profile = LAOProfile.objects.filter(pk=1).first()
+    reminder_days = profile.return_reminder_days if profile else default_reminder_days()
+    context["reminders_form"] = posted == "reminders"
     return render(request, "pao_filing/ordinance_settings.html", {
-        **context, "rates": OrdinanceRate.objects.all(), "rules": FilingRule.objects.all(),
+        **context, "reminder_days": ", ".join(str(d) for d in reminder_days),
+        "rates": OrdinanceRate.objects.all(), "rules": FilingRule.objects.all(),
         "products": Product.choices, "revenues": Revenue.choices})
