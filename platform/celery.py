@@ -22,10 +22,12 @@ app.autodiscover_tasks()
 # Daily jobs (Asia/Bangkok, CELERY_TIMEZONE). Each runs in the public schema and queues or does per-LAO work;
 # the schedule is in code, so `celery beat` with the default scheduler needs no tables.
 app.conf.beat_schedule = {
-    "advertising-permit-reminders": {
+    # Every reminder (returns due, invoices, information asked, permits ending, notices to remove) after the
+    # quiet hours: one task per LAO with something to do today, carrying its schema.
+    "reminders": {
         "task": "tenants.tasks.daily_command",
-        "schedule": crontab(hour=7, minute=0),
-        "kwargs": {"name": "advertising_reminders"},
+        "schedule": crontab(hour=8, minute=0),
+        "kwargs": {"name": "send_reminders"},
     },
     "reconcile-bank-inbox": {
         "task": "tenants.tasks.daily_command",

@@ -56,6 +56,7 @@ SHARED_APPS = [
     "shared_apps.ledger",
     "shared_apps.oversight",  # figures the LAOs publish, for DLA and the provinces
     "shared_apps.person_items",  # what each person must do at every LAO, published by the LAOs
+    "shared_apps.notifications",  # messages to people: one interface, their channels and choices
     "shared_apps.portal",
     "shared_apps.console",  # DLA's console and the provincial offices' pages (/dla/)
     "shared_apps.documents",  # signed PDF/A-3b documents: no models (files per LAO under MEDIA_ROOT)
@@ -327,6 +328,10 @@ OTP_TOTP_ISSUER = "Local Service"
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=not DEBUG)
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))  # e.g. smtp+tls://user:pass@host:587
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Local Service <no-reply@{BASE_DOMAIN}>")
+# Messages to people (shared_apps/notifications): channels by name (an SMS or LINE adapter is one more entry),
+# and the quiet hours (local time) in which messages are held until the morning.
+NOTIFICATION_CHANNELS = {"email": "shared_apps.notifications.channels.EmailChannel"}
+NOTIFICATION_QUIET_HOURS = (21, 7)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [

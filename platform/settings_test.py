@@ -29,6 +29,7 @@ PUBLIC_SCHEME = "http"
 ADMIN_OTP_REQUIRED = False  # one test switches it on
 AXES_FAILURE_LIMIT = 3
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+NOTIFICATION_QUIET_HOURS = (0, 0)  # none: a test sends at whatever hour it runs (tests of the quiet hours set them)
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="localservice-test-media-")

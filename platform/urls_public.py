@@ -13,6 +13,7 @@ if settings.ADMIN_OTP_REQUIRED:
 urlpatterns = [
     path("", include("shared_apps.portal.urls")),
     path("", include("shared_apps.accounts.urls")),
+    path("", include("shared_apps.notifications.urls")),  # the person's notification settings
     path("dla/", include("shared_apps.console.urls")),  # DLA's console and the provincial offices' pages
     path("api/reports/", include("shared_apps.oversight.urls")),  # open data: published aggregates only
     path("api/", include("tenants.urls_api")),

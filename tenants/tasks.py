@@ -13,7 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 logger = logging.getLogger(__name__)
 
 # The daily jobs Celery beat may start (platform/celery.py): each fans out over the LAOs itself.
-DAILY_COMMANDS = frozenset({"advertising_reminders", "reconcile_inbox"})
+DAILY_COMMANDS = frozenset({"send_reminders", "advertising_reminders", "reconcile_inbox"})
 
 
 @shared_task
@@ -49,3 +49,24 @@ def daily_command(*, name: str) -> str:
         call_command(name, stdout=out)
     logger.info("%s: %s", name, out.getvalue().strip())
     return out.getvalue()
+
+
+@shared_task
+def lao_daily_items(*, schema_name: str, day_iso: str, now_iso: str | None = None) -> int:
+    """One LAO's part of the daily reminder run, in its schema: republish what changed with time alone (a month's
+    return opens, a surcharge month starts, a permit ends), then send the reminders due today from the published
+    rows. Idempotent for a day: a second run sends nothing new. Returns the messages sent or queued."""
+    import datetime
+
+    from shared_apps.person_items.reminders import lao_reminders_send
+    from tenant_apps.published.person_items import refresh
+    from tenants.models import LAO
+
+    day = datetime.date.fromisoformat(day_iso)
+    now = datetime.datetime.fromisoformat(now_iso) if now_iso else None
+    lao_id = LAO.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+    if lao_id is None:
+        return 0
+    with schema_context(schema_name):
+        refresh(today=day)
+        return lao_reminders_send(lao_id=lao_id, day=day, now=now)

@@ -47,7 +47,12 @@ def draft(applicant, **overrides):
 
 @pytest.fixture
 def people(sao):
-    return {"applicant": citizen(email="applicant@example.invalid", name_th="นายผู้ขอ ทดสอบ"),
+    from shared_apps.notifications.models import NotificationPreference
+
+    applicant = citizen(email="applicant@example.invalid", name_th="นายผู้ขอ ทดสอบ")
+    NotificationPreference.objects.create(user=applicant, email=applicant.email,  # notices go to verified addresses
+                                          email_verified_at=timezone.now())
+    return {"applicant": applicant,
             "clerk": officer(sao, "clerk"), "approver": officer(sao, "approver"), "finance": officer(sao, "finance")}
 
 
@@ -267,17 +272,22 @@ def test_reminders_before_and_after_expiry_until_removal(sao, people, django_cap
     permit = approved_and_issued(sao, people)
     end = permit.valid_to
     mail.outbox.clear()
+
+    def send(day):  # in the morning: none are sent at night
+        now = datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+        return services.permit_reminders_send(today=day, now=now)
+
     with schema_context(sao.schema_name):
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.permit_reminders_send(today=end - datetime.timedelta(days=3)) == 1
-            assert services.permit_reminders_send(today=end - datetime.timedelta(days=3)) == 0  # once a day
-            assert services.permit_reminders_send(today=end - datetime.timedelta(days=2)) == 0
-            assert services.permit_reminders_send(today=end + datetime.timedelta(days=1)) == 1
-            assert services.permit_reminders_send(today=end + datetime.timedelta(days=4)) == 1
+            assert send(end - datetime.timedelta(days=3)) == 1
+            assert send(end - datetime.timedelta(days=3)) == 0  # once a day
+            assert send(end - datetime.timedelta(days=2)) == 0
+            assert send(end + datetime.timedelta(days=1)) == 1
+            assert send(end + datetime.timedelta(days=4)) == 1
         photo = png("removed.png")
         services.removal_confirm(permit=permit, actor=people["applicant"], photo=photo)
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.permit_reminders_send(today=end + datetime.timedelta(days=7)) == 0
+            assert send(end + datetime.timedelta(days=7)) == 0
         permit.refresh_from_db()
         assert permit.removal_evidence == "photo" and permit.removal_confirmed_by == people["applicant"]
     assert len(mail.outbox) == 3 and all(m.to == ["applicant@example.invalid"] for m in mail.outbox)

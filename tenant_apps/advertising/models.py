@@ -215,7 +215,7 @@ class Permit(models.Model):
     removal_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
                                              blank=True, related_name="+", db_constraint=False)
     removal_evidence = models.CharField(max_length=16, blank=True)  # "photo" by the holder, "officer_check"
-    last_reminder_on = models.DateField(null=True, blank=True)
+    last_reminder_on = models.DateField(null=True, blank=True)  # no longer written: reminders are logged by notifications
 
     class Meta:
         ordering = ["-fiscal_year", "-number"]

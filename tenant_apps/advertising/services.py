@@ -9,10 +9,8 @@ import contextlib
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +19,6 @@ from stdnum.th import tin
 from shared_apps.audit.services import audit_record
 from shared_apps.calendar.selectors import fiscal_year
 from shared_apps.money import MoneyError, parse_amount
-from shared_apps.portal.templatetags.thai_dates import buddhist_date
 from tenant_apps.billing.selectors import obligation_for
 from tenant_apps.billing.services import obligation_charge
 from tenant_apps.billing.signals import invoice_paid
@@ -359,8 +356,8 @@ def application_request_info(*, application: Application, actor, note: str, requ
     _move(application, S.MORE_INFO, actor=actor, request=request, note=note)
     application.info_request = note.strip()
     application.save()
-    transaction.on_commit(lambda: _notify(application, _("More information needed for your application"),
-                                          note.strip()))
+    transaction.on_commit(lambda: _notify(application, "info_requested", "info", lambda: (
+        _("More information needed for your application"), note.strip())))
     return application
 
 
@@ -431,8 +428,8 @@ def application_order(*, application: Application, actor, approve: bool, conditi
             _fee_charge(application, amount=application.fee_amount, actor=actor, request=request)
         else:
             permit_issue(application=application, actor=actor, request=request)
-    transaction.on_commit(lambda: _notify(application, _("Decision on your advertising application"),
-                                          conditions or reasons))
+    transaction.on_commit(lambda: _notify(application, "decision", "order", lambda: (
+        _("Decision on your advertising application"), conditions or reasons)))
     return application
 
 
@@ -475,8 +472,8 @@ def permit_issue(*, application: Application, actor=None, request=None) -> Permi
         notice_count=application.notice_count)
     _move(application, S.ISSUED, actor=actor, request=request, note=permit.display_number)
     application.save()
-    transaction.on_commit(lambda: _notify(application, _("Your advertising permit %(number)s")
-                                          % {"number": permit.display_number}, ""))
+    transaction.on_commit(lambda: _notify(application, "decision", "issued", lambda: (
+        _("Your advertising permit %(number)s") % {"number": permit.display_number}, "")))
     from .documents import permit_issue_on_commit
 
     permit_issue_on_commit(permit)  # signed by the LAO and stored once committed
@@ -509,8 +506,8 @@ def permit_revoke(*, permit: Permit, actor, reasons: str, request=None) -> Permi
     application = _locked(permit.application)
     _move(application, S.REVOKED, actor=actor, request=request, note=reasons)
     application.save()
-    transaction.on_commit(lambda: _notify(application, _("Your advertising permit %(number)s was revoked")
-                                          % {"number": permit.display_number}, reasons))
+    transaction.on_commit(lambda: _notify(application, "decision", "revoked", lambda: (
+        _("Your advertising permit %(number)s was revoked") % {"number": permit.display_number}, reasons)))
     return permit
 
 
@@ -540,48 +537,48 @@ def removal_confirm(*, permit: Permit, actor, photo=None, request=None) -> Permi
 
 # --- reminders ------------------------------------------------------------------------------------
 
-def _notify(application: Application, subject: str, body: str) -> None:
+def _notify(application: Application, kind: str, event: str, compose) -> None:
+    """Tell the applicant, through the one notification interface (their language, channels and verified address;
+    decisions are legal notices, always sent): `compose()` gives (subject, body) in the applicant's language."""
     from django.contrib.auth import get_user_model
 
+    from shared_apps.notifications.services import notify
+    from shared_apps.person_items.links import go_link
+
     user = get_user_model().objects.filter(pk=application.applicant_id).first()
-    if user is None or not user.email:
-        return
     lao = current_lao()
-    link = f"{lao.site_url}advertising/applications/{application.pk}/" if lao else ""
-    send_mail(subject=subject, message=f"{body}\n\n{link}".strip(), from_email=settings.DEFAULT_FROM_EMAIL,
-              recipient_list=[user.email], fail_silently=True)
+    if user is None or lao is None:
+        return
+    path = f"/advertising/applications/{application.pk}/"
+
+    def message():
+        subject, body = compose()
+        return subject, "\n".join(filter(None, [lao.full_name_th, body]))
+
+    notify(user=user, kind=kind, key=f"lao_{lao.pk}:application:{application.pk}:{event}", lao=lao, compose=message,
+           link=go_link(dla_code=lao.dla_code, path=path))
 
 
-REMIND_DAYS_BEFORE = {3, 1}
-REMIND_EVERY_DAYS_AFTER = 3
+def permit_reminders_send(*, today: datetime.date | None = None, now=None) -> int:
+    """The permits' reminders of this LAO: before a permit ends (3 days and 1 day), then the notice to remove
+    every 3 days after it until removal is confirmed — from the published items (recomputed here first), through
+    the same interface and rules as every reminder (shared_apps.person_items.reminders): at most one a day per
+    permit. Returns how many were sent or queued."""
+    from shared_apps.person_items.models import ItemKind, PersonItem
+    from shared_apps.person_items.reminders import lao_reminders_send
+    from tenant_apps.published.person_items import publish
 
-
-def permit_reminders_send(*, today: datetime.date | None = None) -> int:
-    """Before expiry (3 days and 1 day), then every 3 days after it until removal is confirmed; at most one
-    reminder a day per permit. Returns how many were sent."""
     today = today or timezone.localdate()
-    sent = 0
-    permits = Permit.objects.select_related("application").filter(revoked_at__isnull=True,
-                                                                   removal_confirmed_at__isnull=True)
-    for permit in permits:
-        if permit.last_reminder_on == today:
-            continue
-        days_left = (permit.valid_to - today).days
-        if days_left in REMIND_DAYS_BEFORE:
-            subject = _("Your permit %(number)s ends on %(date)s: remove the notices then") % {
-                "number": permit.display_number, "date": buddhist_date(permit.valid_to)}
-        elif days_left < 0 and (-days_left - 1) % REMIND_EVERY_DAYS_AFTER == 0:
-            subject = _("Your permit %(number)s has ended: remove the notices and confirm it") % {
-                "number": permit.display_number}
-        else:
-            continue
-        with transaction.atomic():
-            Permit.objects.filter(pk=permit.pk).update(last_reminder_on=today)
-            transaction.on_commit(lambda p=permit, s=subject: _notify(p.application, s, ""))
-        sent += 1
-    return sent
-
-
+    lao = current_lao()
+    standing = set(Permit.objects.filter(revoked_at__isnull=True, removal_confirmed_at__isnull=True)
+                   .values_list("application_id", flat=True))
+    published_ids = [int(key[7:]) for key in PersonItem.objects.filter(lao_id=lao.pk, key__startswith="permit:")
+                     .values_list("key", flat=True)]  # and those published once: settled since, they go
+    standing |= set(Permit.objects.filter(pk__in=published_ids).values_list("application_id", flat=True))
+    if standing:
+        publish(schema=connection.schema_name, sources={"application": standing}, today=today)
+    return lao_reminders_send(lao_id=lao.pk, day=today, now=now,
+                              kinds=[ItemKind.PERMIT_ENDING, ItemKind.REMOVAL_NOTICE])
 
 
 ACTIONS = ["submit", "withdraw", "request_info", "opinion", "approve", "refuse", "revoke", "removed"]
