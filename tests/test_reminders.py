@@ -183,3 +183,20 @@ def test_a_new_month_opens_with_the_roll_over(world):
                  .values_list("period", flat=True))
     assert months == {OCTOBER, datetime.date(2026, 11, 1)}
     assert Decimal("0") == Decimal(PersonItem.objects.filter(kind=ItemKind.RETURN_DUE, amount__isnull=False).count())
+
+
+def test_with_a_broker_the_command_queues_one_task_per_lao_with_work(world, sao, settings, monkeypatch, capsys):
+    """Only LAOs with something today are visited: here the PAO (a return due on the 6th), not the SAO."""
+    from tenants import tasks
+
+    queued = []
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(tasks.lao_daily_items, "delay", lambda **kwargs: queued.append(kwargs))
+    call_command("send_reminders", "--date", "2026-11-06")
+    assert queued == [{"schema_name": world["pao"].schema_name, "day_iso": "2026-11-06"}]
+    assert "handed to the workers for 1 LAO(s)" in capsys.readouterr().out
+    queued.clear()
+    call_command("send_reminders", "--date", "2026-11-07")  # nothing due that day anywhere
+    assert queued == []
+    with pytest.raises(Exception, match="not a date"):
+        call_command("send_reminders", "--date", "7/11/2569")
