@@ -19,7 +19,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -281,14 +281,78 @@ def logout_view(request):
 
 
 def me(request):
-    """My account (central site): names from DOPA, the masked national ID, the LAOs dealt with."""
+    """My account (central site): what the person must do at every LAO, soonest first, grouped by the business
+    it is for; what they paid recently; then their names from DOPA, the masked national ID, the LAOs dealt with."""
     if _on_lao_host(request):
         return HttpResponseRedirect(_central_url(reverse("accounts:me")))
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+    from django.utils import timezone
+
+    from shared_apps.person_items import presentation
+    from shared_apps.person_items.links import item_link
+    from shared_apps.person_items.selectors import account_for
+
+    today = timezone.localdate()
+    account = account_for(request.user, today=today)
+    for item in account["items"]:
+        item.due_words, item.due_state = presentation.due_note(item, today=today)
+        item.action = presentation.action_label(item)
+        item.date_label = presentation.date_label(item)
+        item.go = _go_path(item.lao.dla_code, item.path)
+    for item in account["recently_paid"]:
+        item.link = item_link(item)
+    for group in account["businesses"]:
+        if group.business is not None:
+            group.go = _go_path(group.lao.dla_code, group.business.path)
     contacts = request.user.lao_contacts.select_related("lao", "lao__province")
-    return render(request, "accounts/me.html", {"contacts": contacts,
-                                                "staff_roles": request.user.staff_roles.select_related("province")})
+    try:  # the notification preferences page (shared_apps.notifications)
+        preferences_url = reverse("notifications:preferences")
+    except NoReverseMatch:
+        preferences_url = "/accounts/me/notifications/"
+    return render(request, "accounts/me.html", {
+        **account, "today": today, "contacts": contacts, "preferences_url": preferences_url,
+        "staff_roles": request.user.staff_roles.select_related("province")})
+
+
+def _go_path(dla_code: str, path: str) -> str:
+    return f"{reverse('accounts:me-go')}?{urlencode({'lao': dla_code, 'next': path})}"
+
+
+GO_NEXT_MAX = 300
+
+
+def _go_next_ok(value: str) -> bool:
+    """A path on the LAO's own host: relative, not protocol-relative, no backslash, printable, not too long."""
+    return (0 < len(value) <= GO_NEXT_MAX and value.startswith("/") and not value.startswith("//")
+            and "\\" not in value and value.isprintable())
+
+
+def me_go(request):
+    """Central site: from My account (or a reminder's e-mail) to an item's page on its LAO's host, signed in
+    there through a one-time ticket. A link, so a GET: the only thing it writes is the ticket, as the DOPA
+    carry-over does."""
+    if _on_lao_host(request):  # tickets are issued by the central site, where the person signed in
+        return HttpResponseRedirect(_central_url(request.get_full_path()))
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    from tenants.models import LAO, LAOStatus
+
+    code, next_path = request.GET.get("lao", ""), request.GET.get("next", "")
+    lao = LAO.objects.filter(dla_code=code, status=LAOStatus.ACTIVE).first() if re.fullmatch(r"\d{7}", code) else None
+    if lao is None:
+        return render(request, "accounts/go_refused.html", {
+            "message": _("This link names no local administration that serves people on this platform. "
+                         "Open the item again from My account.")}, status=400)
+    if not _go_next_ok(next_path):
+        return render(request, "accounts/go_refused.html", {
+            "message": _("This link does not lead to a page of %(lao)s. Open the item again from My account.")
+            % {"lao": lao.full_name_th}}, status=400)
+    token = services.sign_in_ticket_issue(user=request.user, host=f"{lao.host}{settings.PUBLIC_PORT}",
+                                          next_path=next_path,
+                                          auth_method=request.session.get("auth_method") or "password")
+    return HttpResponseRedirect(f"{lao.site_url}{reverse('accounts:sso').lstrip('/')}?"
+                                f"{urlencode({'next': next_path, 'ticket': token})}")
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

@@ -20,7 +20,7 @@ def open_items_for(user) -> list[PersonItem]:
 def recently_paid_for(user, *, today: datetime.date) -> list[PersonItem]:
     since = today - datetime.timedelta(days=RECENTLY_PAID_DAYS)
     return list(PersonItem.objects.filter(user=user, kind=ItemKind.PAID, due_on__gte=since)
-                .select_related("lao").order_by("-due_on", "-id"))
+                .select_related("lao", "lao__province").order_by("-due_on", "-id"))
 
 
 def businesses_for(user) -> list[PersonBusiness]:
@@ -49,3 +49,40 @@ def laos_with_work(*, day: datetime.date) -> set[int]:
 
 def person_has_item(*, user, lao_id: int, path: str) -> bool:
     return PersonItem.objects.filter(Q(user=user) & Q(lao_id=lao_id) & Q(path=path)).exists()
+
+
+# --- the central "My account" --------------------------------------------------------------------------------------
+
+class Group:
+    """The items of one business the person acts for (`business` set), or their own (`business` None)."""
+
+    def __init__(self, *, lao=None, business=None, name: str = ""):
+        self.lao, self.business, self.name = lao, business, name
+        self.items: list[PersonItem] = []
+
+    @property
+    def soonest(self) -> datetime.date | None:
+        return next((item.due_on for item in self.items if item.due_on is not None), None)
+
+
+def account_for(user, *, today: datetime.date) -> dict:
+    """What the central "My account" and its API show: the open items soonest first, grouped by the business
+    they are for (every business the person acts for, even with nothing to do) and the person's own apart;
+    the recent receipts. Three queries whatever the number of items."""
+    items = open_items_for(user)
+    businesses = businesses_for(user)
+    own = Group()
+    groups: dict[tuple[int, int], Group] = {
+        (b.lao_id, b.business_id): Group(lao=b.lao, business=b, name=b.name) for b in businesses}
+    for item in items:
+        if item.business_id is None:
+            own.items.append(item)
+            continue
+        group = groups.get((item.lao_id, item.business_id))
+        if group is None:  # an invoice of a business not (or no longer) listed as one they act for
+            group = groups[(item.lao_id, item.business_id)] = Group(lao=item.lao, name=item.business_name)
+        group.items.append(item)
+    far = datetime.date.max
+    ordered = sorted(groups.values(), key=lambda g: (not g.items, g.soonest or far, g.lao.name_th, g.name))
+    return {"items": items, "own": own, "businesses": ordered, "recently_paid": recently_paid_for(user, today=today),
+            "overdue": sum(1 for item in items if item.due_on is not None and item.due_on < today)}
