@@ -78,6 +78,10 @@ class AuditEvent(models.Model):
         NATIONAL_ID_REVEALED = "national_id_revealed", _("Full national ID shown to an officer")
         DAILY_SUMMARY_SIGNED = "daily_summary_signed", _("Daily summary of money received signed off")
         REVENUE_CODE_CHANGED = "revenue_code_changed", _("e-LAAS revenue code changed")
+        # the person's notification settings (central site)
+        NOTIFICATION_PREFERENCE_CHANGED = "notification_preference_changed", _("Notification settings changed")
+        NOTIFICATION_VERIFICATION_SENT = "notification_address_verification_sent", _("Address verification code sent")
+        NOTIFICATION_ADDRESS_VERIFIED = "notification_address_verified", _("Notification address verified")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
