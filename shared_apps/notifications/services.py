@@ -64,7 +64,8 @@ def _route(preference: NotificationPreference) -> tuple[str, str]:
 
 
 def notify(*, user, kind: str, key: str, compose, link: str = "", lao=None, day: datetime.date | None = None,
-           now: datetime.datetime | None = None) -> Notification | None:
+           now: datetime.datetime | None = None, preference: NotificationPreference | None = None
+           ) -> Notification | None:
     """Tell `user` about `key` today. `compose()` returns (subject, body) and is called in the person's language.
     Returns the recorded row (sent, queued, or skipped and why), or None when this person was already told
     about this key on this day."""
@@ -72,7 +73,7 @@ def notify(*, user, kind: str, key: str, compose, link: str = "", lao=None, day:
         raise ValueError(f"unknown notification kind {kind!r}")
     now = now or _now()
     day = day or timezone.localtime(now).date()
-    preference = preference_for(user)
+    preference = preference or preference_for(user)  # a batch passes the ones it read at once
     with translation.override(preference.language or "th"):
         subject, body = compose()
     legal = kind in LEGAL_KINDS

@@ -90,7 +90,11 @@ def message_for(item: PersonItem, *, day: datetime.date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def item_notify(item: PersonItem, *, day: datetime.date, now: datetime.datetime | None = None):
+def notification_key(item: PersonItem) -> str:
+    return f"lao_{item.lao_id}:{item.key}"
+
+
+def item_notify(item: PersonItem, *, day: datetime.date, now: datetime.datetime | None = None, preference=None):
     """Tell the item's person about it today (at most once a day, whoever calls)."""
     from shared_apps.notifications.services import notify
 
@@ -99,8 +103,8 @@ def item_notify(item: PersonItem, *, day: datetime.date, now: datetime.datetime 
     kind = NOTIFICATION_KIND.get(item.kind)
     if kind is None:
         return None
-    return notify(user=item.user, kind=kind, key=f"lao_{item.lao_id}:{item.key}", lao=item.lao, day=day, now=now,
-                  link=item_link(item), compose=lambda: message_for(item, day=day))
+    return notify(user=item.user, kind=kind, key=notification_key(item), lao=item.lao, day=day, now=now,
+                  link=item_link(item), compose=lambda: message_for(item, day=day), preference=preference)
 
 
 def lao_reminders_send(*, lao_id: int, day: datetime.date | None = None, now: datetime.datetime | None = None,
@@ -111,9 +115,22 @@ def lao_reminders_send(*, lao_id: int, day: datetime.date | None = None, now: da
     rows = reminders_due(day=day, lao_id=lao_id).select_related("lao", "user").order_by("user_id", "key")
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
+    from shared_apps.notifications.models import Notification, NotificationPreference
+    from shared_apps.notifications.selectors import preference_for
+
+    rows = list(rows)
+    # Read at once for the LAO's batch: who was told today already (skipped here; the unique row still decides
+    # for a run at the same moment) and everyone's choices.
+    told = set(Notification.objects.filter(day=day, key__in={notification_key(item) for item in rows})
+               .values_list("user_id", "key"))
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(
+        user_id__in={item.user_id for item in rows})}
     sent = 0
     for item in rows:
-        notification = item_notify(item, day=day, now=now)
+        if (item.user_id, notification_key(item)) in told:
+            continue
+        notification = item_notify(item, day=day, now=now,
+                                   preference=preferences.get(item.user_id) or preference_for(item.user))
         if notification is not None and notification.status in ("queued", "sent"):
             sent += 1
     return sent
