@@ -37,6 +37,8 @@ class Command(BaseCommand):
             officer = self._demo_pao_officer()
             self._demo_pao_workload(officer)
             self._demo_sao_applications()
+        # The demo's data is partly written in bulk: the people's items (My account, reminders) from it, once.
+        call_command("rebuild_person_items", *[f"--lao={code}" for code in DEMO_LAOS], "--workers=1", verbosity=0)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Local Service is running:"))
         self.stdout.write(f"  landing page   {settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT}/")
