@@ -118,18 +118,3 @@ def test_every_host_is_known_after_one_query_and_a_change_elsewhere_is_seen_at_o
     assert selectors.lao_for_host("town-renamed.localhost").pk == town.pk
     assert get(client, "town-renamed.localhost").status_code == 200
     assert get(client, sao.host).status_code == 503  # suspended: no longer served
-
-
-def test_the_lao_home_reads_no_lao_table_when_unchanged_and_shows_a_change_at_once(client, town, django_assert_num_queries,
-                                                                                    django_capture_on_commit_callbacks):
-    with schema_context(town.schema_name):
-        profile_update(actor=None, phone="054-511-111")
-    first = get(client, town.host)
-    assert "054-511-111" in first.content.decode()
-    with django_assert_num_queries(0):  # the host map and the home page's content are both in memory
-        assert get(client, town.host).status_code == 200
-    with schema_context(town.schema_name), django_capture_on_commit_callbacks(execute=True):
-        profile_update(actor=None, phone="054-622-222")
-        announcement_publish(title="ประกาศ เรื่องตลาดนัด", body="รายละเอียด", actor=None)
-    again = get(client, town.host).content.decode()
-    assert "054-622-222" in again and "ประกาศ เรื่องตลาดนัด" in again
