@@ -1,10 +1,7 @@
 """Reads of the LAO registry: search for the landing page and the API, and host look-ups."""
 from __future__ import annotations
 
-import copy
 import re
-import threading
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,6 +9,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from .models import LAO, Domain, LAOStatus
 from .registry import parse_lao_type
+
+_NOT_FOUND = "∅"  # cached marker for "no LAO at this host"
 
 # Words people type before a name ("อบต.กาญจนา", "เทศบาลเมืองแพร่") that mean a type filter.
 _TYPE_PREFIX_RE = re.compile(
@@ -76,50 +75,28 @@ def forget_registry_facts() -> None:
     cache.delete(REGISTRY_FACTS_KEY)
 
 
-_HOSTS_VERSION_KEY = "lao-hosts:version"
-_hosts_lock = threading.Lock()
-_hosts: dict = {"version": None, "map": {}}
-
-
-def _hosts_version() -> str:
-    """The version of the registry's hosts, kept in the shared cache so that every process sees a change."""
-    version = cache.get(_HOSTS_VERSION_KEY)
-    if version is None:
-        # Expiring too: a change made without signals (a bulk update) is seen within TENANT_CACHE_SECONDS.
-        cache.add(_HOSTS_VERSION_KEY, uuid.uuid4().hex, settings.TENANT_CACHE_SECONDS)
-        version = cache.get(_HOSTS_VERSION_KEY) or ""
-    return version
-
-
-def _host_map() -> dict:
-    """host → onboarded LAO (active or suspended), for the whole registry, loaded in one query per process and
-    again only when the version in the shared cache changes (a LAO or a domain saved anywhere)."""
-    version = _hosts_version()
-    if _hosts["version"] != version:
-        with _hosts_lock:
-            if _hosts["version"] != version:
-                rows = Domain.objects.select_related("tenant__province", "tenant__district")
-                _hosts["map"] = {row.domain: row.tenant for row in rows}
-                _hosts["version"] = version
-    return _hosts["map"]
+def _cache_key(host: str) -> str:
+    return f"lao-host:{host}"
 
 
 def lao_for_host(host: str) -> LAO | None:
-    """The onboarded LAO (active or suspended) whose domain this is.
+    """The onboarded LAO (active or suspended) whose domain this is, cached per host.
 
-    django-tenants looks the domain up on every request. Here every process holds the registry's hosts in memory
-    (one query for all 7,849 LAOs, a few MB), checked on each look-up against a version in the shared cache that
-    every change to a LAO or a domain replaces (tenants.signals): no query per request or per new host, and a
-    change made in one process is seen by the others at their next request. Each caller gets its own copy (the
-    middleware sets attributes on it).
+    django-tenants looks the domain up on every request; with 7,849 LAOs the
+    answer barely changes, so it is cached (TENANT_CACHE_SECONDS) and dropped
+    whenever a LAO or a domain changes (tenants.signals).
     """
-    lao = _host_map().get(host)
-    return copy.copy(lao) if lao is not None else None
+    key = _cache_key(host)
+    cached = cache.get(key)
+    if cached is None:
+        domain = Domain.objects.select_related("tenant__province", "tenant__district").filter(domain=host).first()
+        cached = domain.tenant if domain else _NOT_FOUND
+        cache.set(key, cached, settings.TENANT_CACHE_SECONDS)
+    return None if cached == _NOT_FOUND else cached
 
 
-def forget_hosts(hosts=()) -> None:
-    """A LAO or a domain changed: every process reloads the hosts at its next look-up."""
-    cache.set(_HOSTS_VERSION_KEY, uuid.uuid4().hex, settings.TENANT_CACHE_SECONDS)
+def forget_hosts(hosts) -> None:
+    cache.delete_many([_cache_key(host) for host in hosts if host])
 
 
 def registered_lao_for_host(host: str) -> LAO | None:
