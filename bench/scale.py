@@ -19,7 +19,10 @@ In a scratch database `bench_scale` on the configured server (dropped at the end
 5. routing under gunicorn (2 workers, DEBUG off): a light LAO page on one host, and roaming
    over every onboarded host, with connections per request (CONN_MAX_AGE=0), persistent
    and recycled (ours), and persistent never recycled; the PostgreSQL backends' private
-   memory after each. Needs `wrk` (Debian package) on the PATH; skipped without it.
+   memory after each. The workers share a throw-away redis-server as their cache, as in
+   production (local memory per worker without one); each configuration first roams with the
+   cache flushed (every LAO's first visit), then visits every host once, then measures.
+   Needs `wrk` (Debian package) on the PATH; skipped without it.
 """
 import argparse
 import contextlib
@@ -312,22 +315,36 @@ def routing(args, hosts):
         (folder / f"{name}.txt").write_text("\n".join(group) + "\n")
         scripts[name] = folder / f"{name}.lua"
         scripts[name].write_text(ROAM_LUA.replace("HOSTS_FILE", str(folder / f"{name}.txt")))
-    rates = {}
+    rates, cold = {}, {}
     try:
-        for label, extra in configurations:
-            with gunicorn(extra) as port:
-                wrk_rate(wrk, scripts["one"], port, 2)  # warm the workers up
-                measured, memory = {name: [] for name in scripts}, []
-                for _round in range(args.rounds):
-                    for name in scripts:
-                        measured[name].append(wrk_rate(wrk, scripts[name], port, seconds))
-                    memory.append(max(backend_private_memory(settings.DATABASES["default"]["NAME"]), default=0))
-            rates[label] = {name: statistics.median(values) for name, values in measured.items()}
-            one, roam_saos, roam_every = rates[label]["one"], rates[label]["saos"], rates[label]["every"]
-            print(f"   {label}\n      one host {one:7.1f} req/s   roaming SAOs {roam_saos:7.1f} req/s "
-                  f"({roam_saos / one:.2f}×)   roaming all {roam_every:7.1f} req/s ({roam_every / one:.2f}×)\n"
-                  f"      largest backend's private memory after each round: "
-                  + ", ".join(f"{kb / 1024:.1f}" for kb in memory) + " MB")
+        with redis_cache() as cache_url:
+            print("   cache: " + ("Redis (as in production), shared by the workers" if cache_url else
+                                  "local memory per worker (no redis-server on the PATH)"))
+            for label, extra in configurations:
+                with gunicorn({**extra, **({"CACHE_URL": cache_url} if cache_url else {})}) as port:
+                    wrk_rate(wrk, scripts["one"], port, 2)  # warm the workers up
+                    # Each LAO's first visit: its home's content not cached yet (a new backend's first
+                    # touch of the LAO's tables); then one visit to every host, as a day's traffic leaves it.
+                    if cache_url:
+                        flush_cache(cache_url)
+                        cold[label] = (wrk_rate(wrk, scripts["every"], port, seconds),
+                                       max(backend_private_memory(settings.DATABASES["default"]["NAME"]), default=0))
+                    visit_every_host(port, every)
+                    measured, memory = {name: [] for name in scripts}, []
+                    for _round in range(args.rounds):
+                        for name in scripts:
+                            measured[name].append(wrk_rate(wrk, scripts[name], port, seconds))
+                        memory.append(max(backend_private_memory(settings.DATABASES["default"]["NAME"]),
+                                          default=0))
+                rates[label] = {name: statistics.median(values) for name, values in measured.items()}
+                one, roam_saos, roam_every = rates[label]["one"], rates[label]["saos"], rates[label]["every"]
+                print(f"   {label}\n      one host {one:7.1f} req/s   roaming SAOs {roam_saos:7.1f} req/s "
+                      f"({roam_saos / one:.2f}×)   roaming all {roam_every:7.1f} req/s ({roam_every / one:.2f}×)"
+                      + (f"\n      roaming all, before any home was cached: {cold[label][0]:7.1f} req/s "
+                         f"({cold[label][0] / one:.2f}×), largest backend's private memory after it "
+                         f"{cold[label][1] / 1024:.1f} MB" if label in cold else "")
+                      + "\n      largest backend's private memory after each round: "
+                      + ", ".join(f"{kb / 1024:.1f}" for kb in memory) + " MB")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ours, fresh = rates[configurations[1][0]], rates[configurations[0][0]]
@@ -344,6 +361,46 @@ request = function()
   return wrk.format("GET", "/", {["Host"] = hosts[math.random(#hosts)]})
 end
 """
+
+
+@contextlib.contextmanager
+def redis_cache():
+    """A throw-away redis-server for the workers' shared cache, as production has; None without one."""
+    server_binary = shutil.which("redis-server")
+    if server_binary is None:
+        yield None
+        return
+    port = _free_port()
+    server = subprocess.Popen([server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(port)
+        yield f"rediscache://127.0.0.1:{port}/1"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def flush_cache(cache_url):
+    import redis
+
+    redis.Redis.from_url(cache_url.replace("rediscache://", "redis://")).flushdb()
+
+
+def visit_every_host(port, hosts):
+    """GET / once on every host (8 at a time), so each LAO's home has been served once."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(chunk):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for host in chunk:
+            connection.request("GET", "/", headers={"Host": host})
+            connection.getresponse().read()
+        connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(visit, [hosts[start::8] for start in range(8)]))
 
 
 def _free_port():

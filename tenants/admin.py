@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import LAO, Domain, LAOEvent, RegistryImport
+from .selectors import forget_hosts
 from .services import OnboardingError, lao_change_hostname, onboard_lao
 
 
@@ -57,6 +58,7 @@ class LAOAdmin(admin.ModelAdmin):
         new_hostname = form.cleaned_data["hostname"]
         obj.hostname = LAO.objects.get(pk=obj.pk).hostname
         LAO.objects.filter(pk=obj.pk).update(name_en=form.cleaned_data["name_en"])
+        forget_hosts([obj.host, *obj.domains.values_list("domain", flat=True)])  # update() sends no signal
         try:
             lao_change_hostname(lao=obj, hostname=new_hostname, actor=request.user)
         except ValidationError as error:

@@ -2,7 +2,7 @@
 
 - BASE_DOMAIN (and www.) is the public landing site: no query at all.
 - <hostname>.BASE_DOMAIN of an onboarded LAO: its schema, its type's URL conf;
-  the look-up is cached per host (see selectors.lao_for_host).
+  found in the process's map of every host, no query (tenants.host_map).
 - a registered LAO not onboarded yet, a suspended LAO, or an unknown host get
   a clear page of their own instead of a bare 404.
 """

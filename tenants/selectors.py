@@ -7,10 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from .models import LAO, Domain, LAOStatus
+from .models import LAO, LAOStatus
 from .registry import parse_lao_type
-
-_NOT_FOUND = "∅"  # cached marker for "no LAO at this host"
 
 # Words people type before a name ("อบต.กาญจนา", "เทศบาลเมืองแพร่") that mean a type filter.
 _TYPE_PREFIX_RE = re.compile(
@@ -75,28 +73,22 @@ def forget_registry_facts() -> None:
     cache.delete(REGISTRY_FACTS_KEY)
 
 
-def _cache_key(host: str) -> str:
-    return f"lao-host:{host}"
-
-
 def lao_for_host(host: str) -> LAO | None:
-    """The onboarded LAO (active or suspended) whose domain this is, cached per host.
+    """The onboarded LAO (active or suspended) whose domain this is: from the process's map of every host.
 
-    django-tenants looks the domain up on every request; with 7,849 LAOs the
-    answer barely changes, so it is cached (TENANT_CACHE_SECONDS) and dropped
-    whenever a LAO or a domain changes (tenants.signals).
+    django-tenants looks the domain up on every request; here no request queries for it — the map is
+    read once per process and kept true through a version in the shared cache (tenants.host_map).
     """
-    key = _cache_key(host)
-    cached = cache.get(key)
-    if cached is None:
-        domain = Domain.objects.select_related("tenant__province", "tenant__district").filter(domain=host).first()
-        cached = domain.tenant if domain else _NOT_FOUND
-        cache.set(key, cached, settings.TENANT_CACHE_SECONDS)
-    return None if cached == _NOT_FOUND else cached
+    from .host_map import host_map
+
+    return host_map.lookup(host)
 
 
 def forget_hosts(hosts) -> None:
-    cache.delete_many([_cache_key(host) for host in hosts if host])
+    """These hosts' LAOs or domains changed (None: any of them): every process reads them again."""
+    from .host_map import hosts_changed
+
+    hosts_changed(hosts)
 
 
 def registered_lao_for_host(host: str) -> LAO | None:

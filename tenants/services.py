@@ -25,7 +25,7 @@ from .registry import (
     parse_registry_data,
     registry_format,
 )
-from .selectors import forget_registry_facts
+from .selectors import forget_hosts, forget_registry_facts
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ def registry_import(*, path: Path, actor=None) -> ImportReport:
     LAOEvent.objects.bulk_create(events, batch_size=2000)
     report.created, report.updated = len(created), len(to_update)
     transaction.on_commit(forget_registry_facts)
+    if to_update:  # bulk_update sends no signals: names, provinces … of onboarded LAOs may have changed
+        forget_hosts(None)
     RegistryImport.objects.create(
         file_name=path.name, sha256=hashlib.sha256(data).hexdigest(), file_format=registry_format(data),
         created=report.created, updated=report.updated, unchanged=report.unchanged, actor=actor,

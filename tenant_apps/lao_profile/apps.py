@@ -7,6 +7,11 @@ class LAOProfileConfig(AppConfig):
     label = "lao_profile"
     verbose_name = _("LAO profile")
 
+    def ready(self):
+        from . import signals
+
+        signals.connect()
+
     def seed_new_lao(self, lao):
         """Called inside a new LAO's schema at onboarding."""
         from .models import LAOProfile
