@@ -9,6 +9,7 @@ import hmac
 import io
 import json
 import re
+import secrets
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ from tests.browser.conftest import key_page as _key_page
 pytestmark = pytest.mark.django_db
 
 BANK_SECRET = "j" * 40  # the journey PAO's payment settings (conftest)
+# The bank's transaction ids: unique across the journeys that import _bank_pays (each import may count anew).
 _transactions = iter(range(1, 10_000))
 
 
@@ -96,7 +98,7 @@ def _bank_pays(site, slip_page) -> dict:
     PAO's JSON endpoint, signed with the PAO's secret. This is the bank's call, not the person's."""
     ref1, ref2 = _fact(slip_page, "Ref1"), _fact(slip_page, "Ref2")
     amount = re.search(r"([\d,]+\.\d\d)", _fact(slip_page, "จำนวนเงิน|Amount")).group(1).replace(",", "")
-    body = json.dumps({"command": "confirm", "transaction_id": f"JRN-{next(_transactions):06d}", "ref1": ref1,
+    body = json.dumps({"command": "confirm", "transaction_id": f"JRN-{next(_transactions):06d}-{secrets.token_hex(3)}", "ref1": ref1,
                        "ref2": ref2, "amount": amount}).encode()
     signature = "sha256=" + hmac.new(BANK_SECRET.encode(), body, hashlib.sha256).hexdigest()
     answer = requests.post(f"{site.lao('pao')}/api/bank/json/confirm/", data=body, timeout=30,
