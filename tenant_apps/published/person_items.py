@@ -415,23 +415,23 @@ def refresh(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     lao = current_lao()
     due_keys = set(PersonItem.objects.filter(lao_id=lao.pk, refresh_on__lte=today).values_list("key", flat=True))
-    sources: dict[str, set[int]] = defaultdict(set)
+    ids: dict[str, set[int]] = defaultdict(set)
     for key in due_keys:
         kind, _sep, rest = key.partition(":")
-        if kind == "obligation":
-            sources["obligation"].add(int(rest))
-        elif kind == "receipt":
-            from tenant_apps.billing.models import Receipt
+        if rest.isdigit():
+            ids[kind].add(int(rest))
+    sources: dict[str, set[int]] = defaultdict(set)
+    sources["obligation"] |= ids["obligation"]
+    if ids["receipt"]:  # one query for all, not one per receipt
+        from tenant_apps.billing.models import Receipt
 
-            obligation_id = Receipt.objects.filter(pk=int(rest)).values_list("payment__obligation_id", flat=True).first()
-            if obligation_id:
-                sources["obligation"].add(obligation_id)
-        elif kind == "permit":
-            from tenant_apps.advertising.models import Permit
+        sources["obligation"] |= set(Receipt.objects.filter(pk__in=ids["receipt"])
+                                     .values_list("payment__obligation_id", flat=True))
+    if ids["permit"]:
+        from tenant_apps.advertising.models import Permit
 
-            application_id = Permit.objects.filter(pk=int(rest)).values_list("application_id", flat=True).first()
-            if application_id:
-                sources["application"].add(application_id)
+        sources["application"] |= set(Permit.objects.filter(pk__in=ids["permit"])
+                                      .values_list("application_id", flat=True))
     sources["business"] |= set(PersonBusiness.objects.filter(lao_id=lao.pk, refresh_on__lte=today)
                                .values_list("business_id", flat=True))
     if not any(sources.values()):

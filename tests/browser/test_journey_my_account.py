@@ -109,3 +109,56 @@ def test_a_citizen_sees_both_laos_on_my_account_and_pays_the_pao_invoice_from_th
     assert _my_items(citizen).filter(has_text=sao.full_name_th).filter(has_text="ขอเอกสารหรือข้อมูลเพิ่มเติม").count() >= 1
     assert citizen.get_by_role("link", name=re.compile("เลือกวิธีรับการแจ้งเตือน")).get_attribute(
         "href") == "/accounts/me/notifications/"
+
+
+def test_a_citizen_chooses_how_to_be_told_and_verifies_the_address_with_the_code(site):
+    """From My account to the notification settings: an address proved by the code sent to it, a reminder turned
+    off, the legal notices shown always on — on a phone, axe clean on each page."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from shared_apps.notifications.models import AddressVerification, NotificationPreference
+    from tests.browser.conftest import on_own_connection
+
+    def forget():  # this journey's choices, so a later run starts from none (and under the hourly code limit)
+        user = get_user_model().objects.filter(national_id=CITIZEN).first()
+        if user is not None:
+            AddressVerification.objects.filter(user=user).delete()
+            NotificationPreference.objects.filter(user=user).delete()
+
+    on_own_connection(forget)
+    address = f"citizen-{secrets.token_hex(3)}@example.invalid"
+    citizen = site.person(phone=True)
+    site.sign_in(citizen, CITIZEN, at=site.central + "/")
+    citizen.goto(site.central + "/accounts/me/")
+    citizen.get_by_role("link", name=re.compile("เลือกวิธีรับการแจ้งเตือน")).click()
+    citizen.wait_for_url(re.compile(r"/accounts/me/notifications/$"))
+    site.check(citizen, "notifications")
+    assert citizen.get_by_text("ยังไม่มีที่อยู่").count() + citizen.get_by_text("ยังไม่ได้ยืนยัน").count() >= 1
+
+    citizen.get_by_role("textbox", name="อีเมล").fill("not an address")
+    citizen.get_by_role("button", name="ส่งลิงก์และรหัสยืนยันให้ฉัน").click()
+    assert citizen.get_by_role("alert").first.inner_text().strip()  # refused, in Thai, nothing sent
+    site.check(citizen, "notifications-refused")
+
+    citizen.get_by_role("textbox", name="อีเมล").fill(address)
+    citizen.get_by_role("button", name="ส่งลิงก์และรหัสยืนยันให้ฉัน").click()
+    citizen.wait_for_url(re.compile(r"/accounts/me/notifications/$"))
+    sent = [m for m in mail.outbox if m.to == [address]]
+    assert len(sent) == 1
+    code = sent[0].subject.split()[-1]
+    citizen.get_by_label("รหัส 6 หลักจากข้อความ").fill(code)
+    citizen.get_by_role("button", name="ยืนยัน", exact=True).click()
+    citizen.wait_for_url(re.compile(r"/accounts/me/notifications/$"))
+    assert citizen.get_by_text("ยืนยันแล้ว", exact=False).count() >= 1
+    site.check(citizen, "notifications-verified")
+
+    citizen.get_by_label("ถึงกำหนดยื่นแบบ").uncheck()
+    assert citizen.get_by_label("แจ้งให้เก็บป้ายหรือประกาศโฆษณา").is_disabled()  # a legal notice: always on
+    citizen.get_by_role("button", name="บันทึก", exact=True).click()
+    citizen.wait_for_url(re.compile(r"/accounts/me/notifications/$"))
+    site.check(citizen, "notifications-saved")
+    preference = on_own_connection(lambda: NotificationPreference.objects.get(user__national_id=CITIZEN))
+    assert preference.email == address and preference.email_verified_at is not None
+    assert preference.muted_kinds == ["return_due"]
+    on_own_connection(forget)
